@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/cnilab/lab/engine"
+	"github.com/spf13/cobra"
+)
+
+type listItem struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Steps   int    `json:"steps"`
+	Done    bool   `json:"done"`
+}
+
+func (a *app) listCmd() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "The lessons in teaching order: id, title, steps, done",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			prog := engine.LoadProgress(engine.ProgressPath())
+			items := []listItem{}
+			for _, l := range cat.Lessons {
+				items = append(items, listItem{ID: l.ID, Title: l.Title, Summary: l.Summary, Steps: len(l.Steps), Done: prog.IsDone(l.ID)})
+			}
+			if asJSON {
+				enc := json.NewEncoder(os.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(items)
+			}
+			printList(items)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return c
+}
+
+func printList(items []listItem) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  \tLESSON\tSTEPS\tTITLE")
+	for _, it := range items {
+		mark := " "
+		if it.Done {
+			mark = "✓"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", mark, it.ID, it.Steps, it.Title)
+	}
+	tw.Flush()
+}
+
+// walkthrough is `lab` with no command: the TUI's entry point. The TUI comes
+// with the next release; until then it shows the lessons and the way in.
+func (a *app) walkthrough(cmd *cobra.Command, args []string) error {
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	prog := engine.LoadProgress(engine.ProgressPath())
+	var items []listItem
+	for _, l := range cat.Lessons {
+		items = append(items, listItem{ID: l.ID, Title: l.Title, Steps: len(l.Steps), Done: prog.IsDone(l.ID)})
+	}
+	fmt.Println("cnilab — the interactive walkthrough comes next; every lesson already runs from the command line.")
+	fmt.Println()
+	printList(items)
+	fmt.Println(`
+  sudo lab run veth      watch a lesson applied step by step (commands, diffs, checks)
+  sudo lab task veth     set up the exercise, then build it yourself in: sudo lab shell
+  sudo lab verify veth   grade what you built, with hints
+  sudo lab reset         remove everything the lab made`)
+	return nil
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"os"
+
+	"github.com/cnilab/lab/engine"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) scriptCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "script LESSON",
+		Short: "Print the bash a learner would type for the lesson's steps",
+		Long: `Print the commands of the lesson's steps as a bash script (iproute2, nft), for
+"lab shell" after "lab task LESSON": piped into it, it passes "lab verify LESSON".
+  sudo lab task veth && sudo lab script veth | sudo lab shell && sudo lab verify veth`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			s, err := a.scopeOf()
+			if err != nil {
+				return err
+			}
+			engine.Script(os.Stdout, l, s)
+			return nil
+		},
+	}
+}

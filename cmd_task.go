@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cnilab/lab/engine"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) taskCmd() *cobra.Command {
+	var envOnly bool
+	c := &cobra.Command{
+		Use:   "task LESSON",
+		Short: "Set up a lesson's given state and print the exercise",
+		Long: `Set up the lesson's given infrastructure (a fresh stage: whatever the scope held is
+reset first) and print the exercise. Build it by hand in "lab shell", then "lab verify".
+With --env, print only shell assignments of the values the task names, for eval; the
+stage is set up only when the scope does not hold this lesson yet.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, s, lock, err := a.prepare("task", args[0])
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
+			defer s.Close()
+			r := &engine.Runner{Scope: s}
+			if !envOnly || s.Lesson() != l.ID || !s.Exists() {
+				if _, err := freshSetup(r, l); err != nil {
+					return err
+				}
+			}
+			if envOnly {
+				for _, kv := range l.EnvVars(s) {
+					fmt.Printf("%s=%s\n", kv[0], shellQuote(kv[1]))
+				}
+				return nil
+			}
+			flag := ""
+			if s.Name != "lab" {
+				flag = " --scope " + s.Name
+			}
+			fmt.Printf("Task %s: %s\n\n%s\n", l.ID, l.Title, strings.TrimSpace(l.Text(s, l.Task)))
+			fmt.Printf("\nThe stage is set in scope %s. Work in: sudo lab shell%s\nCheck your work: sudo lab verify %s%s\n", s.Name, flag, l.ID, flag)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&envOnly, "env", false, "print only KEY=VALUE lines for eval")
+	return c
+}
+
+// shellQuote quotes a value for bash when it needs it.
+func shellQuote(v string) string {
+	if v != "" && strings.IndexFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("./:_-,=@", r))
+	}) < 0 {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}

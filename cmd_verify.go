@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/cnilab/lab/engine"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) verifyCmd() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "verify LESSON",
+		Short: "Grade the live state against the lesson's goal, with hints",
+		Long: `Grade the live state against the lesson's goal, however it was built (ip or
+netlink, iptables or nft). Exit status: 0 all passed, 1 some failed, 2 could not check.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requirePrivileges("verify"); err != nil {
+				return err
+			}
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			s, err := a.scopeOf()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rep, err := engine.Verify(l, s)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(os.Stdout)
+				enc.SetIndent("", "  ")
+				enc.Encode(rep)
+			} else {
+				p := newPrinter(os.Stdout, 0)
+				fmt.Printf("verify %s (scope %s)\n", l.ID, s.Name)
+				for _, c := range rep.Checks {
+					p.check(c)
+				}
+				if rep.Passed {
+					fmt.Printf("%s all %d checks passed\n", p.paint("32", "✓"), p.checks)
+				} else {
+					fmt.Printf("%s %d of %d checks failed\n", p.paint("31", "✗"), p.failed, p.checks)
+				}
+			}
+			if !rep.Passed {
+				return checksFailed
+			}
+			if s.Name == "lab" {
+				// Progress is the learner's; test scopes never write it.
+				_ = engine.LoadProgress(engine.ProgressPath()).MarkDone(l.ID)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, `print one JSON object: {"lesson","passed","checks":[...]}`)
+	return c
+}

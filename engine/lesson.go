@@ -1,0 +1,96 @@
+// Package engine runs lessons: the lesson model and its strict loader, the
+// runner (snapshot, apply, snapshot, diff, checks) with its stream of events,
+// the verifier and the progress store. It has no terminal code: `lab run`
+// prints its events and the TUI renders them.
+package engine
+
+import (
+	"sort"
+
+	"github.com/cnilab/lab/netops"
+)
+
+// Lesson is one lesson file, validated.
+type Lesson struct {
+	ID         string
+	Title      string
+	Summary    string
+	Article    string
+	Extends    string   // a lesson whose setup and steps are this one's given state
+	Namespaces []string // logical names the lesson claims
+	Env        map[string]string
+	Setup      []OpSpec
+	Steps      []Step
+	Task       string
+	Verify     []CheckSpec
+	File       string // where it was loaded from, for messages
+}
+
+// Step is one step of the walkthrough.
+type Step struct {
+	Title string
+	Prose string // markdown; may use {{ns "client"}} and {{env "HOST_IP"}}
+	Do    []OpSpec
+	Check []CheckSpec
+	Line  int
+}
+
+// OpSpec is an operation with the place it was written.
+type OpSpec struct {
+	Kind string // the YAML key: "veth", "addr", ...
+	Op   netops.Op
+	Line int
+}
+
+// CheckSpec is a check with its presentation and the place it was written.
+type CheckSpec struct {
+	ID    string
+	Title string
+	Hint  string
+	Kind  string
+	Check Check
+	Line  int
+}
+
+// OpSteps are the indexes of steps that change something. Steps that only
+// observe (a ping that is expected to fail) are not among them.
+func (l *Lesson) OpSteps() []int {
+	var out []int
+	for i, s := range l.Steps {
+		if len(s.Do) > 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// EnvVars are the values the task names, sorted, with the scope's own.
+func (l *Lesson) EnvVars(s *netops.Scope) [][2]string {
+	vars := map[string]string{
+		"HOST_IP":   netops.HostIP,
+		"LAB_SCOPE": s.Name,
+		"LAB_HOST":  s.Netns(netops.HostNetns),
+		"LAB_WORLD": s.Netns(netops.WorldNetns),
+	}
+	for k, v := range l.Env {
+		vars[k] = v
+	}
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([][2]string, len(keys))
+	for i, k := range keys {
+		out[i] = [2]string{k, vars[k]}
+	}
+	return out
+}
+
+// AllNetns is every namespace the lesson runs in, host first, world last:
+// the order in which diffs and snapshots show them.
+func (l *Lesson) AllNetns() []string {
+	out := []string{netops.HostNetns}
+	out = append(out, l.Namespaces...)
+	return append(out, netops.WorldNetns)
+}

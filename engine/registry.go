@@ -1,0 +1,27 @@
+package engine
+
+import "github.com/cnilab/lab/netops"
+
+// opKinds maps the YAML key of an operation to a constructor of its value.
+var opKinds = map[string]func() netops.Op{
+	"netns":          func() netops.Op { return &netops.NetnsAdd{} },
+	"veth":           func() netops.Op { return &netops.VethAdd{} },
+	"bridge":         func() netops.Op { return &netops.BridgeAdd{} },
+	"link":           func() netops.Op { return &netops.LinkSet{} },
+	"move":           func() netops.Op { return &netops.LinkMove{} },
+	"addr":           func() netops.Op { return &netops.AddrAdd{} },
+	"route":          func() netops.Op { return &netops.RouteAdd{} },
+	"sysctl":         func() netops.Op { return &netops.Sysctl{} },
+	"masquerade":     func() netops.Op { return &netops.Masquerade{} },
+	"forward_accept": func() netops.Op { return &netops.ForwardAccept{} },
+}
+
+// checkKinds maps the YAML key of a check to a constructor of its value.
+var checkKinds = map[string]func() Check{
+	"ping":   func() Check { return &PingCheck{} },
+	"netns":  func() Check { return &NetnsCheck{} },
+	"link":   func() Check { return &LinkCheck{} },
+	"addr":   func() Check { return &AddrCheck{} },
+	"route":  func() Check { return &RouteCheck{} },
+	"sysctl": func() Check { return &SysctlCheck{} },
+}

@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/snapshot"
+)
+
+// Runner applies a lesson in a scope and reports what happens as events.
+type Runner struct {
+	Scope *netops.Scope
+	Sink  func(Event) // may be nil
+}
+
+func (r *Runner) emit(e Event) {
+	if r.Sink != nil {
+		r.Sink(e)
+	}
+}
+
+// Setup claims the lesson's names, builds the scope's host and world and
+// applies the lesson's given state. It is what `lab task` and `lab run` do
+// first. The scope must be empty or hold this lesson already.
+func (r *Runner) Setup(l *Lesson) error {
+	s := r.Scope
+	if cur := s.Lesson(); cur != "" && cur != l.ID {
+		return fmt.Errorf("scope %q holds lesson %q: run `lab reset` first", s.Name, cur)
+	}
+	if err := s.Claim(l.Namespaces); err != nil {
+		return err
+	}
+	if err := s.EnsureBase(); err != nil {
+		return err
+	}
+	if err := s.SetLesson(l.ID); err != nil {
+		return err
+	}
+	for _, op := range l.Setup {
+		if err := op.Op.Apply(s); err != nil {
+			return fmt.Errorf("%s:%d: setup: %w", l.File, op.Line, err)
+		}
+	}
+	if snap, err := snapshot.TakeAll(realNames(l, s)); err == nil {
+		_, _ = settle(realNames(l, s), snap)
+	}
+	r.emit(Event{Type: SetupDone, Lesson: l.ID, Title: l.Title})
+	return nil
+}
+
+// StepResult is what applying one step produced.
+type StepResult struct {
+	Commands []string
+	Diff     snapshot.Diff
+	Checks   []CheckResult
+}
+
+// Passed reports whether every check of the step passed.
+func (sr StepResult) Passed() bool {
+	for _, c := range sr.Checks {
+		if !c.Passed {
+			return false
+		}
+	}
+	return true
+}
+
+// Step applies step i: snapshot, apply, snapshot, diff, checks.
+func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
+	s, st := r.Scope, l.Steps[i]
+	r.emit(Event{Type: StepStarted, Lesson: l.ID, Step: i, Title: st.Title})
+	names := realNames(l, s)
+	before, err := snapshot.TakeAll(names)
+	if err != nil {
+		return StepResult{}, err
+	}
+	var res StepResult
+	for _, op := range st.Do {
+		res.Commands = append(res.Commands, op.Op.Commands(s)...)
+		if err := op.Op.Apply(s); err != nil {
+			err = fmt.Errorf("step %d %q: %w", i+1, st.Title, err)
+			r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Err: err})
+			return res, err
+		}
+	}
+	after, err := snapshot.TakeAll(names)
+	if err == nil {
+		after, err = settle(names, after)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Diff = snapshot.Compare(before, after, false)
+	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Diff: res.Diff})
+	if len(st.Check) > 0 {
+		if res.Checks, err = grade(l, s, st.Check); err != nil {
+			return res, err
+		}
+	}
+	for _, c := range res.Checks {
+		r.emit(Event{Type: CheckDone, Lesson: l.ID, Step: i, Title: st.Title, Check: c})
+	}
+	r.emit(Event{Type: StepDone, Lesson: l.ID, Step: i, Title: st.Title})
+	return res, nil
+}
+
+// Run sets the lesson up and applies every step; it reports whether every
+// check of every step passed.
+func (r *Runner) Run(l *Lesson) (bool, error) {
+	if err := r.Setup(l); err != nil {
+		return false, err
+	}
+	ok := true
+	for i := range l.Steps {
+		res, err := r.Step(l, i)
+		if err != nil {
+			return false, err
+		}
+		ok = ok && res.Passed()
+	}
+	r.emit(Event{Type: LessonDone, Lesson: l.ID, Title: l.Title})
+	return ok, nil
+}

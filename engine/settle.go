@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/cnilab/lab/netops/snapshot"
+)
+
+// settleLimit bounds the wait for links to settle after a step.
+const settleLimit = time.Second
+
+// settle waits, bounded, until the kernel has finished bringing up what a
+// step brought up, and returns the last snapshot. Carrier comes on at once,
+// but the queue of the veth end that came up first is activated by the
+// kernel's link-watch work a moment later; a ping sent before that loses its
+// ARP request, and the neighbour code retries only a second later. A learner
+// typing commands never sees this; a program applying a step and pinging at
+// once does. The other end's operstate may lag up to a second behind (the
+// work is rate limited), but its queue is already active: one processed end
+// per pair is enough.
+func settle(names []string, snap snapshot.Snapshot) (snapshot.Snapshot, error) {
+	deadline := time.Now().Add(settleLimit)
+	for !settled(snap) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+		var err error
+		if snap, err = snapshot.TakeAll(names); err != nil {
+			return snap, err
+		}
+	}
+	return snap, nil
+}
+
+func settled(snap snapshot.Snapshot) bool {
+	for _, n := range snap.Namespaces {
+		for _, l := range n.Links {
+			if !l.Pending {
+				continue
+			}
+			if l.Kind != "veth" || l.Peer == "" {
+				return false
+			}
+			peerNS := n
+			if l.PeerNetns != "" {
+				var ok bool
+				if peerNS, ok = snap.Find(l.PeerNetns); !ok {
+					continue
+				}
+			}
+			if p, ok := peerNS.Link(l.Peer); ok && p.Pending {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/cnilab/lab/netops"
+)
+
+// Report is what `lab verify --json` prints.
+type Report struct {
+	Lesson string        `json:"lesson"`
+	Passed bool          `json:"passed"`
+	Checks []CheckResult `json:"checks"`
+}
+
+// Verify grades the live state against the lesson's goal, however it was
+// built. Behaviour checks come first; a failed one is explained by the first
+// structural check that failed, so the learner reads what to mend. A scope
+// that was never set up is not an error: its first check says what to run.
+func Verify(l *Lesson, s *netops.Scope) (Report, error) {
+	rep := Report{Lesson: l.ID}
+	var pre []CheckResult
+	switch cur := s.Lesson(); {
+	case !s.Exists():
+		pre = append(pre, CheckResult{ID: "setup", Title: "the lab is set up", Detail: fmt.Sprintf("scope %q has no lab in place", s.Name),
+			Hint: "run: lab task " + l.ID + scopeFlag(s)})
+	case cur != l.ID:
+		pre = append(pre, CheckResult{ID: "setup", Title: "the lab is set up for this lesson", Detail: fmt.Sprintf("scope %q holds lesson %q", s.Name, cur),
+			Hint: "run: lab reset" + scopeFlag(s) + " && lab task " + l.ID + scopeFlag(s)})
+	}
+	var behaviour, structure []CheckSpec
+	for _, c := range l.Verify {
+		if c.Check.Behaviour() {
+			behaviour = append(behaviour, c)
+		} else {
+			structure = append(structure, c)
+		}
+	}
+	results, err := grade(l, s, append(behaviour, structure...))
+	if err != nil {
+		return rep, err
+	}
+	var cause *CheckResult
+	for i := len(behaviour); i < len(results); i++ {
+		if !results[i].Passed {
+			cause = &results[i]
+			break
+		}
+	}
+	for i := 0; i < len(behaviour); i++ {
+		if !results[i].Passed && cause != nil {
+			results[i].Detail += "; look at: " + cause.Detail
+			if results[i].Hint == "" {
+				results[i].Hint = cause.Hint
+			}
+		}
+	}
+	rep.Checks = append(pre, results...)
+	rep.Passed = true
+	for _, c := range rep.Checks {
+		rep.Passed = rep.Passed && c.Passed
+	}
+	return rep, nil
+}
+
+func scopeFlag(s *netops.Scope) string {
+	if s.Name == netops.DefaultScope {
+		return ""
+	}
+	return " --scope " + s.Name
+}

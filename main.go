@@ -1,0 +1,79 @@
+// Command lab is a terminal lab that teaches Linux container networking and
+// CNI by doing it for real. main wires the commands; the work is in engine
+// and netops.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(execute(os.Args[1:]))
+}
+
+// app is what every command shares: the global flags.
+type app struct {
+	scope   string
+	lessons string
+}
+
+func newRoot() *cobra.Command {
+	a := &app{}
+	root := &cobra.Command{
+		Use:   "lab",
+		Short: "Learn Linux container networking and CNI by doing it for real",
+		Long: `lab teaches container networking on the real kernel, in network namespaces of
+its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
+
+  lab list             the lessons
+  lab run LESSON       apply a lesson, step by step, showing commands and diffs
+  lab task LESSON      set up an exercise; build it by hand in "lab shell"
+  lab verify LESSON    grade what is there now
+  lab reset            remove everything the lab made`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          a.walkthrough,
+	}
+	root.PersistentFlags().StringVar(&a.scope, "scope", "lab", "sandbox name: lets several labs (and tests) run side by side")
+	root.PersistentFlags().StringVar(&a.lessons, "lessons", "", "a directory of extra lesson files (YAML) to load")
+	root.AddCommand(a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(), a.resetCmd(),
+		a.scriptCmd(), a.shellCmd(), a.doctorCmd())
+	return root
+}
+
+func execute(args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ex *exitError
+	if errors.As(err, &ex) {
+		if ex.msg != "" {
+			fmt.Fprintln(os.Stderr, "lab: "+ex.msg)
+		}
+		return ex.code
+	}
+	// Everything else prevented the command from doing its job: usage,
+	// environment, a lesson file with an error, an object lab did not make.
+	fmt.Fprintln(os.Stderr, "lab: "+err.Error())
+	return 2
+}
+
+// exitError carries an exit code: 1 when a check failed, 2 when the command
+// could not do its job.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// checksFailed is the quiet exit 1 of run and verify: the report said it all.
+var checksFailed = &exitError{code: 1}

@@ -1,0 +1,52 @@
+package netops
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/cnilab/lab/netops/nft"
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/vishvananda/netlink"
+)
+
+// Feature is one kernel capability lessons need, probed for real.
+type Feature struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Err  string `json:"error,omitempty"`
+	Fix  string `json:"fix,omitempty"`
+}
+
+// ProbeFeatures tries each kernel feature the lessons use inside a scratch
+// namespace made for the probe and deleted after it, so the machine's own
+// namespace is never touched.
+func ProbeFeatures() []Feature {
+	name := fmt.Sprintf("cnilab-probe-%d", os.Getpid())
+	if err := ns.Create(name); err != nil {
+		return []Feature{{Name: "network namespaces", Err: err.Error(),
+			Fix: "run as root on a kernel with CONFIG_NET_NS (any distribution kernel)"}}
+	}
+	defer ns.Delete(name)
+	out := []Feature{{Name: "network namespaces", OK: true}}
+	h, err := ns.Handle(name)
+	if err != nil {
+		return append(out, Feature{Name: "netlink", Err: err.Error()})
+	}
+	defer h.Close()
+	try := func(what, module string, l netlink.Link) {
+		f := Feature{Name: what, OK: true}
+		if err := h.LinkAdd(l); err != nil {
+			f = Feature{Name: what, Err: err.Error(), Fix: "load the kernel module: modprobe " + module}
+		}
+		out = append(out, f)
+	}
+	try("veth", "veth", &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "probe0"}, PeerName: "probe1"})
+	try("bridge", "bridge", &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "probebr"}})
+	try("vxlan", "vxlan", &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: "probevx"}, VxlanId: 42, Port: 4789})
+	f := Feature{Name: "nftables", OK: true}
+	m := nft.Masquerade{Netns: name, Table: "cnilab_probe", Src: "10.0.0.0/24", OutIface: "eth0"}
+	if err := m.Apply(); err != nil {
+		f = Feature{Name: "nftables", Err: err.Error(), Fix: "load the kernel modules: modprobe nf_tables nft_masq nft_nat"}
+	}
+	return append(out, f)
+}

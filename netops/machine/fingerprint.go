@@ -1,0 +1,81 @@
+package machine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vishvananda/netlink"
+)
+
+// Fingerprint is the state of one network namespace as sorted text lines.
+// It holds configuration only: counters, carrier state and anything else
+// that moves by itself is left out, so two takes of an untouched namespace
+// are equal.
+type Fingerprint struct {
+	// Links: "name kind up|down mtu N [master M] [alias "A"]".
+	Links []string
+	// Addrs: "dev prefix [peer P]", both families; IPv6 addresses with a
+	// finite valid lifetime (SLAAC, privacy) are left out.
+	Addrs []string
+	// Routes: IPv4 and IPv6 routes of every table; cache entries and IPv6
+	// routes that expire (learned from router advertisements) are left out.
+	Routes []string
+	// PolicyRules: `ip rule` entries of both families, which choose the
+	// routing table; a lab that leaked one would reroute the host.
+	PolicyRules []string
+	// Rules: nftables tables, chains, sets and rules, without handles and
+	// with counters zeroed.
+	Rules []string
+	// Sysctls: every readable key under net.ipv4, sysctl(8) style names.
+	Sysctls map[string]string
+}
+
+// Take reads the fingerprint of the calling thread's network namespace.
+func Take() (Fingerprint, error) {
+	var fp Fingerprint
+	links, names, err := linkLines()
+	if err != nil {
+		return fp, err
+	}
+	fp.Links = links
+	if fp.Addrs, err = addrLines(names); err != nil {
+		return fp, err
+	}
+	if fp.Routes, err = routeLines(names); err != nil {
+		return fp, err
+	}
+	if fp.PolicyRules, err = policyLines(); err != nil {
+		return fp, err
+	}
+	if fp.Rules, err = nftLines(); err != nil {
+		return fp, err
+	}
+	if fp.Sysctls, err = sysctls(); err != nil {
+		return fp, err
+	}
+	return fp, nil
+}
+
+// dumpAttempts bounds the retries of an interrupted netlink dump.
+const dumpAttempts = 5
+
+// dump runs a netlink dump again while the kernel flags it as interrupted:
+// a change landed mid-dump and the partial answer could show differences
+// that do not exist.
+func dump[T any](what string, list func() (T, error)) (T, error) {
+	var v T
+	var err error
+	for i := range dumpAttempts {
+		v, err = list()
+		if !errors.Is(err, netlink.ErrDumpInterrupted) {
+			break
+		}
+		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("list %s: %w", what, err)
+	}
+	return v, nil
+}

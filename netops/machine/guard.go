@@ -1,0 +1,45 @@
+package machine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Guard takes a fingerprint now and returns a check that takes another and
+// returns an error listing every difference, nil when they are equal. Call
+// it first thing in TestMain and check after m.Run:
+//
+//	func TestMain(m *testing.M) {
+//		check := machine.Guard()
+//		code := m.Run()
+//		if err := check(); err != nil {
+//			fmt.Fprintln(os.Stderr, err)
+//			code = 1
+//		}
+//		os.Exit(code)
+//	}
+//
+// When not root it returns a check that does nothing: the tests skip the
+// kernel then, and some reads (nftables) need root anyway.
+func Guard() (check func() error) {
+	if os.Geteuid() != 0 {
+		return func() error { return nil }
+	}
+	before, err := Take()
+	if err != nil {
+		return func() error {
+			return fmt.Errorf("fingerprint the machine's network namespace before the tests: %w", err)
+		}
+	}
+	return func() error {
+		after, err := Take()
+		if err != nil {
+			return fmt.Errorf("fingerprint the machine's network namespace after the tests: %w", err)
+		}
+		if d := before.Diff(after); len(d) > 0 {
+			return fmt.Errorf("the machine's own network namespace changed:\n\t%s", strings.Join(d, "\n\t"))
+		}
+		return nil
+	}
+}

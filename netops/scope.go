@@ -1,0 +1,110 @@
+// Package netops is the only code in lab that changes the kernel: the scope
+// (the sandbox a lesson runs in, with its journal and ownership marks) and the
+// operations lessons are made of. Every operation knows the command a learner
+// would type to do the same thing.
+package netops
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/vishvananda/netlink"
+)
+
+// DefaultScope is the scope a learner uses; its lesson namespaces keep the
+// articles' plain names (client, server, ...).
+const DefaultScope = "lab"
+
+// StateRoot holds one state directory per scope.
+const StateRoot = "/run/cnilab"
+
+// Logical names of the two namespaces every scope has.
+const (
+	HostNetns  = "host"
+	WorldNetns = "world"
+)
+
+var scopeName = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
+
+// Scope is one sandbox: a host namespace, a world namespace, the lesson's own
+// namespaces and a state directory with the journal of what was created.
+type Scope struct {
+	Name     string
+	StateDir string
+
+	handles map[string]*netlink.Handle // by real namespace name
+}
+
+// NewScope validates the name and returns the scope; it creates nothing.
+func NewScope(name string) (*Scope, error) {
+	if !scopeName.MatchString(name) {
+		return nil, fmt.Errorf("scope %q: want 1 to 12 lowercase letters or digits, starting with a letter", name)
+	}
+	return &Scope{Name: name, StateDir: filepath.Join(StateRoot, name)}, nil
+}
+
+// Netns maps a lesson's logical namespace name to the real one: "host" and
+// "world" become "<scope>-host" and "<scope>-world"; lesson namespaces keep
+// their plain name in the default scope and get the scope as a prefix in any
+// other ("t1-client"), so tests can run lessons side by side.
+func (s *Scope) Netns(logical string) string {
+	switch {
+	case logical == HostNetns || logical == WorldNetns:
+		return s.Name + "-" + logical
+	case s.Name == DefaultScope:
+		return logical
+	default:
+		return s.Name + "-" + logical
+	}
+}
+
+// Logical is the inverse of Netns for names this scope could have made.
+func (s *Scope) Logical(real string) string {
+	if real == s.Name+"-"+HostNetns || real == s.Name+"-"+WorldNetns {
+		return strings.TrimPrefix(real, s.Name+"-")
+	}
+	if s.Name == DefaultScope {
+		return real
+	}
+	return strings.TrimPrefix(real, s.Name+"-")
+}
+
+// Mark is the alias written on every link lab creates, so that lab can tell
+// its own links from links someone else made with the same name.
+func (s *Scope) Mark() string { return "cnilab:" + s.Name }
+
+// Table is the nftables table lab writes its rules to. It lives in the
+// scope's own host namespace, so one name serves every scope.
+func (s *Scope) Table() string { return "cnilab" }
+
+// Exists reports whether the scope has been set up (its host namespace and
+// its state directory exist).
+func (s *Scope) Exists() bool {
+	_, err := os.Stat(s.StateDir)
+	return err == nil && ns.Exists(s.Netns(HostNetns))
+}
+
+// Lesson returns the id of the lesson set up in this scope, or "".
+func (s *Scope) Lesson() string {
+	b, err := os.ReadFile(filepath.Join(s.StateDir, "lesson"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// SetLesson records which lesson the scope holds.
+func (s *Scope) SetLesson(id string) error {
+	if err := os.WriteFile(filepath.Join(s.StateDir, "lesson"), []byte(id+"\n"), 0o644); err != nil {
+		return fmt.Errorf("record lesson of scope %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+// ErrForeign is wrapped by errors about objects lab did not make.
+var ErrForeign = errors.New("not made by lab")

@@ -1,0 +1,108 @@
+package snapshot
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Change is one line that appeared ('+') or disappeared ('-') in a namespace.
+type Change struct {
+	Netns string `json:"netns"`
+	Sign  byte   `json:"sign"` // '+' or '-'
+	Kind  string `json:"kind"` // "netns", "link", "addr", "route", "neigh"
+	Line  string `json:"line"`
+}
+
+// Diff is what changed between two snapshots, ordered for reading: by
+// namespace (after's order, then removed ones), then netns, links, addrs,
+// routes, neighs, and '-' before '+' for the same object.
+type Diff struct {
+	Changes []Change `json:"changes"`
+}
+
+// Empty reports whether nothing changed.
+func (d Diff) Empty() bool { return len(d.Changes) == 0 }
+
+// Compare lists what changed from before to after. Neighbour entries come
+// and go by themselves (ARP ages out), so they are compared only when
+// withNeigh is set, for lessons about ARP.
+func Compare(before, after Snapshot, withNeigh bool) Diff {
+	var d Diff
+	for _, a := range after.Namespaces {
+		b, ok := before.Find(a.Name)
+		if !ok {
+			d.Changes = append(d.Changes, Change{Netns: a.Name, Sign: '+', Kind: "netns", Line: "netns " + a.Name})
+		}
+		d.Changes = append(d.Changes, compareNetns(b, a, withNeigh)...)
+	}
+	for _, b := range before.Namespaces {
+		if _, ok := after.Find(b.Name); ok {
+			continue
+		}
+		d.Changes = append(d.Changes, Change{Netns: b.Name, Sign: '-', Kind: "netns", Line: "netns " + b.Name})
+		d.Changes = append(d.Changes, compareNetns(b, Netns{Name: b.Name}, withNeigh)...)
+	}
+	return d
+}
+
+// compareNetns diffs one namespace; a missing side is an empty Netns, so a
+// new namespace shows all its objects as '+'.
+func compareNetns(before, after Netns, withNeigh bool) []Change {
+	name := cmp.Or(after.Name, before.Name)
+	var out []Change
+	// A link's identity is its name: a changed line is the same link in a
+	// new state, shown as the old line then the new one.
+	out = append(out, compareKind(name, "link", before.Links, after.Links,
+		func(l Link) string { return l.Name }, Link.Line, cmpLink)...)
+	out = append(out, compareKind(name, "addr", before.Addrs, after.Addrs,
+		func(a Addr) string { return a.Dev + " " + a.Prefix }, Addr.Line, cmpAddr)...)
+	out = append(out, compareKind(name, "route", before.Routes, after.Routes,
+		Route.Line, Route.Line, cmpRoute)...)
+	if withNeigh {
+		out = append(out, compareKind(name, "neigh", before.Neighs, after.Neighs,
+			func(n Neigh) string { return n.Dev + " " + n.IP + " " + n.MAC + " " + n.State }, Neigh.Line, cmpNeigh)...)
+	}
+	return out
+}
+
+// compareKind diffs two lists of one kind of object: key gives an object's
+// identity, line what is shown, order where its changes go.
+func compareKind[T any](netns, kind string, before, after []T, key, line func(T) string, order func(a, b T) int) []Change {
+	// at is where the event sorts: a changed object's old line sorts at its
+	// new state, so its '-' and '+' stay together.
+	type event struct {
+		obj, at T
+		sign    byte
+	}
+	old := map[string]T{}
+	for _, b := range before {
+		old[key(b)] = b
+	}
+	cur := map[string]bool{}
+	var events []event
+	for _, a := range after {
+		k := key(a)
+		cur[k] = true
+		b, existed := old[k]
+		switch {
+		case !existed:
+			events = append(events, event{a, a, '+'})
+		case line(b) != line(a):
+			events = append(events, event{b, a, '-'}, event{a, a, '+'})
+		}
+	}
+	for _, b := range before {
+		if !cur[key(b)] {
+			events = append(events, event{b, b, '-'})
+		}
+	}
+	slices.SortStableFunc(events, func(x, y event) int {
+		// Reversed: '-' sorts before '+', though '+' < '-' in ASCII.
+		return cmp.Or(order(x.at, y.at), cmp.Compare(y.sign, x.sign))
+	})
+	out := make([]Change, 0, len(events))
+	for _, e := range events {
+		out = append(out, Change{Netns: netns, Sign: e.sign, Kind: kind, Line: line(e.obj)})
+	}
+	return out
+}

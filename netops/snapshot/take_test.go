@@ -1,0 +1,187 @@
+package snapshot
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/vishvananda/netlink"
+)
+
+// scratchNetns creates a namespace only this test uses and deletes exactly
+// it at the end; the machine's own namespace is never touched.
+func scratchNetns(t *testing.T, role string) string {
+	t.Helper()
+	name := fmt.Sprintf("snaptest-%s-%d", role, os.Getpid())
+	if err := ns.Create(name); err != nil {
+		t.Fatalf("create scratch netns: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := ns.Delete(name); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
+	return name
+}
+
+// handle opens a netlink handle in a scratch namespace, closed at the end.
+func handle(t *testing.T, name string) *netlink.Handle {
+	t.Helper()
+	h, err := ns.Handle(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	return h
+}
+
+// addrUp gives a link an address and sets it up, as
+// `ip -n NS addr add CIDR dev DEV && ip -n NS link set DEV up`.
+func addrUp(t *testing.T, h *netlink.Handle, dev, cidr string) {
+	t.Helper()
+	l, err := h.LinkByName(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip, ipnet, err := net.ParseCIDR(cidr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ipnet.IP = ip
+	if err := h.AddrAdd(l, &netlink.Addr{IPNet: ipnet}); err != nil {
+		t.Fatalf("add %s to %s: %v", cidr, dev, err)
+	}
+	if err := h.LinkSetUp(l); err != nil {
+		t.Fatalf("set %s up: %v", dev, err)
+	}
+}
+
+func TestTakeAllKernel(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: creates network namespaces")
+	}
+	a, b := scratchNetns(t, "a"), scratchNetns(t, "b")
+	missing := fmt.Sprintf("snaptest-none-%d", os.Getpid())
+	ha, hb := handle(t, a), handle(t, b)
+
+	fdB, err := ns.Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fdB.Close()
+	veth := &netlink.Veth{
+		LinkAttrs:     netlink.LinkAttrs{Name: "snap-a"},
+		PeerName:      "snap-b",
+		PeerNamespace: netlink.NsFd(int(fdB)),
+	}
+	if err := ha.LinkAdd(veth); err != nil {
+		t.Fatalf("add veth pair: %v", err)
+	}
+	addrUp(t, ha, "snap-a", "10.99.0.1/24")
+	addrUp(t, hb, "snap-b", "10.99.0.2/24")
+
+	before, err := TakeAll([]string{a, missing, b})
+	if err != nil {
+		t.Fatalf("TakeAll: %v", err)
+	}
+	if got := names(before); !slices.Equal(got, []string{a, b}) {
+		t.Fatalf("namespaces = %v, want [%s %s] (missing one skipped)", got, a, b)
+	}
+
+	for _, c := range []struct{ netns, dev, peer, peerNetns, cidr, src string }{
+		{a, "snap-a", "snap-b", b, "10.99.0.1/24", "10.99.0.1"},
+		{b, "snap-b", "snap-a", a, "10.99.0.2/24", "10.99.0.2"},
+	} {
+		n, _ := before.Find(c.netns)
+		l, ok := n.Link(c.dev)
+		if !ok {
+			t.Fatalf("%s: link %s missing: %+v", c.netns, c.dev, n.Links)
+		}
+		if l.Kind != "veth" || l.Peer != c.peer || l.PeerNetns != c.peerNetns {
+			t.Errorf("%s: %s kind/peer/peer-netns = %q/%q/%q, want veth/%q/%q",
+				c.netns, c.dev, l.Kind, l.Peer, l.PeerNetns, c.peer, c.peerNetns)
+		}
+		if !slices.Contains(l.Flags, "UP") {
+			t.Errorf("%s: %s flags %v lack UP", c.netns, c.dev, l.Flags)
+		}
+		if got := n.AddrsOf(c.dev); !slices.Equal(got, []string{c.cidr}) {
+			t.Errorf("%s: addrs of %s = %v, want [%s]", c.netns, c.dev, got, c.cidr)
+		}
+		kernelRoute := Route{Dst: "10.99.0.0/24", Dev: c.dev, Proto: "kernel", Scope: "link", Src: c.src}
+		if !slices.Contains(n.Routes, kernelRoute) {
+			t.Errorf("%s: routes %+v lack %q", c.netns, n.Routes, kernelRoute.Line())
+		}
+		if _, ok := n.Link("lo"); !ok {
+			t.Errorf("%s: lo missing", c.netns)
+		}
+	}
+
+	// Alone, a namespace cannot name what lies in another one.
+	one, err := Take(a)
+	if err != nil {
+		t.Fatalf("Take: %v", err)
+	}
+	if l, _ := one.Link("snap-a"); l.Peer != "" || l.PeerNetns != "" {
+		t.Errorf("Take(a): peer %q in %q, want both empty", l.Peer, l.PeerNetns)
+	}
+	if _, err := Take(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Take(missing) error = %v, want fs.ErrNotExist", err)
+	}
+
+	// `ip -n b link set snap-b down`
+	lb, err := hb.LinkByName("snap-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hb.LinkSetDown(lb); err != nil {
+		t.Fatal(err)
+	}
+	after, err := TakeAll([]string{a, b})
+	if err != nil {
+		t.Fatalf("TakeAll after: %v", err)
+	}
+	d := Compare(before, after, false)
+	var linkB []Change
+	routeGone := false
+	for _, c := range d.Changes {
+		if c.Netns == b && c.Kind == "link" {
+			linkB = append(linkB, c)
+		}
+		if c.Netns == b && c.Kind == "route" && c.Sign == '-' && strings.HasPrefix(c.Line, "10.99.0.0/24 dev snap-b") {
+			routeGone = true
+		}
+	}
+	// Operstate (and so RUNNING, NO-CARRIER) is updated asynchronously by
+	// the kernel, so compare against the recorded lines, not literals.
+	nb, _ := before.Find(b)
+	na, _ := after.Find(b)
+	oldB, _ := nb.Link("snap-b")
+	newB, _ := na.Link("snap-b")
+	if slices.Contains(newB.Flags, "UP") {
+		t.Errorf("snap-b flags after down = %v, still UP", newB.Flags)
+	}
+	want := []Change{
+		{Netns: b, Sign: '-', Kind: "link", Line: oldB.Line()},
+		{Netns: b, Sign: '+', Kind: "link", Line: newB.Line()},
+	}
+	if !slices.Equal(linkB, want) {
+		t.Errorf("link changes in %s:\n got  %s\n want %s", b, fmtChanges(linkB), fmtChanges(want))
+	}
+	if !routeGone {
+		t.Errorf("no '-' for the kernel route of the downed link in %s", fmtChanges(d.Changes))
+	}
+}
+
+func names(s Snapshot) []string {
+	var out []string
+	for _, n := range s.Namespaces {
+		out = append(out, n.Name)
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cnilab/lab/engine"
+)
+
+// printer renders engine events as plain text for `lab run`. The TUI renders
+// the same events.
+type printer struct {
+	w      io.Writer
+	color  bool
+	steps  int
+	failed int
+	checks int
+}
+
+func newPrinter(w io.Writer, steps int) *printer {
+	return &printer{w: w, steps: steps, color: useColor(w)}
+}
+
+// useColor follows NO_COLOR (no-color.org) and colours only terminals.
+func useColor(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (p *printer) paint(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (p *printer) event(e engine.Event) {
+	switch e.Type {
+	case engine.StepStarted:
+		fmt.Fprintf(p.w, "\n%s %s\n", p.paint("1", fmt.Sprintf("[%d/%d]", e.Step+1, p.steps)), p.paint("1", e.Title))
+	case engine.StepApplied:
+		for _, c := range e.Commands {
+			fmt.Fprintf(p.w, "  %s %s\n", p.paint("36", "$"), c)
+		}
+		if e.Err != nil {
+			fmt.Fprintf(p.w, "  %s %v\n", p.paint("31", "error:"), e.Err)
+			return
+		}
+		e.Diff.Render(indent{p.w}, p.color)
+	case engine.CheckDone:
+		p.check(e.Check)
+	}
+}
+
+func (p *printer) check(c engine.CheckResult) {
+	p.checks++
+	if c.Passed {
+		fmt.Fprintf(p.w, "  %s %s: %s\n", p.paint("32", "✓"), c.Title, c.Detail)
+		return
+	}
+	p.failed++
+	fmt.Fprintf(p.w, "  %s %s: %s\n", p.paint("31", "✗"), c.Title, c.Detail)
+	if c.Hint != "" {
+		fmt.Fprintf(p.w, "      hint: %s\n", c.Hint)
+	}
+}
+
+// indent shifts every line written through it by two spaces.
+type indent struct{ w io.Writer }
+
+func (i indent) Write(b []byte) (int, error) {
+	start := 0
+	for j, c := range b {
+		if c == '\n' {
+			if _, err := fmt.Fprintf(i.w, "  %s\n", b[start:j]); err != nil {
+				return 0, err
+			}
+			start = j + 1
+		}
+	}
+	if start < len(b) {
+		fmt.Fprintf(i.w, "  %s", b[start:])
+	}
+	return len(b), nil
+}

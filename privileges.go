@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Capabilities lab needs: CAP_NET_ADMIN for links, addresses, routes and
+// nftables; CAP_SYS_ADMIN for setns and the bind mounts of named namespaces.
+var needed = []struct {
+	bit  uint
+	name string
+}{{12, "CAP_NET_ADMIN"}, {21, "CAP_SYS_ADMIN"}}
+
+// requirePrivileges stops a command that changes or reads namespaces when the
+// process lacks the capabilities, naming the ones missing.
+func requirePrivileges(cmd string) error {
+	missing := missingCaps()
+	if len(missing) == 0 {
+		return nil
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("lab %s needs root: %s missing (run it with sudo)", cmd, strings.Join(missing, " and ")+map[bool]string{true: " is", false: " are"}[len(missing) == 1])}
+}
+
+func missingCaps() []string {
+	eff := effectiveCaps()
+	var out []string
+	for _, c := range needed {
+		if eff&(1<<c.bit) == 0 {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
+func effectiveCaps() uint64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "CapEff:"); ok {
+			n, _ := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return n
+		}
+	}
+	return 0
+}
