@@ -251,6 +251,9 @@ func (c RouteCheck) Evaluate(e *Eval) Outcome {
 		return fail(fmt.Sprintf("netns %s has %q, want %s via %s", real, rt.Line(), c.Dst, orNone(c.Via)),
 			append([]string{inNetns(e.Scope, c.Netns, "ip route del "+c.Dst)}, add...)...)
 	}
+	if c.Dst == "default" {
+		return fail(fmt.Sprintf("netns %s has no default route", real), add...)
+	}
 	return fail(fmt.Sprintf("netns %s has no route to %s", real, c.Dst), add...)
 }
 

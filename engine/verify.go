@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cnilab/lab/netops"
 )
@@ -48,11 +49,16 @@ func Verify(l *Lesson, s *netops.Scope) (Report, error) {
 		}
 	}
 	for i := 0; i < len(behaviour); i++ {
-		if !results[i].Passed && cause != nil {
+		if results[i].Passed || cause == nil {
+			continue
+		}
+		// The structural failure is the more precise diagnosis: its detail
+		// and its fix replace the behaviour check's general hint.
+		if !strings.Contains(strings.ReplaceAll(results[i].Detail, `"`, ""), cause.Detail) {
 			results[i].Detail += "; look at: " + cause.Detail
-			if results[i].Hint == "" {
-				results[i].Hint = cause.Hint
-			}
+		}
+		if cause.Hint != "" {
+			results[i].Hint = cause.Hint
 		}
 	}
 	rep.Checks = append(pre, results...)

@@ -1,0 +1,43 @@
+# cnilab: `make run` starts the lab, `make test` runs every test (as root).
+GO      ?= go
+BIN     := bin/lab
+TIMEOUT ?= 30m
+
+.PHONY: all build run test unit deps bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) .
+
+# The walkthrough needs root: network namespaces, links and nftables.
+run: build deps
+	@if [ "$$(id -u)" = 0 ]; then ./$(BIN); else sudo ./$(BIN); fi
+
+# Debian packages the lessons and tests use (iproute2, nftables, iptables,
+# ping), installed when missing.
+deps:
+	@./scripts/deps.sh
+
+# Every test: unit tests, kernel tests in scopes of their own, the lesson
+# self-tests. Kernel tests need root; without it, make asks sudo.
+test:
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "make test needs root for the kernel tests; running it with sudo"; \
+		exec sudo -E env "PATH=$$PATH" $(MAKE) test; \
+	fi
+	@./scripts/deps.sh
+	$(GO) build -o $(BIN) .
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout $(TIMEOUT) ./...
+
+# Unit tests only: no root, no kernel.
+unit:
+	$(GO) test -count=1 ./... -run 'Unit|Parse|Load|Diff|Line|Render|Command|Script'
+
+bench: build deps
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./...
+	./scripts/bench.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,130 @@
+package lessons_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/cnilab/lab/engine"
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/machine"
+)
+
+// TestMain fails the package when anything it did shows in the machine's
+// own network namespace.
+func TestMain(m *testing.M) {
+	check := machine.Guard()
+	code := m.Run()
+	if err := check(); err != nil {
+		fmt.Fprintln(os.Stderr, "the machine's own namespace changed:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// TestSelfTest is the self-test DESIGN.md asks of every lesson, like
+// rustlings' check that every exercise starts unsolved and every solution
+// passes: verify fails on a fresh scope; run passes and verify then passes;
+// for each step that changes something, running every step but that one
+// leaves verify failing (no check is vacuous, no step is idle); reset leaves
+// nothing and a second reset does nothing.
+func TestSelfTest(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the lesson self-test needs root: it builds every lesson on the kernel")
+	}
+	cat, err := engine.LoadCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range cat.Lessons {
+		t.Run(l.ID, func(t *testing.T) {
+			t.Parallel()
+			s, err := netops.NewScope(fmt.Sprintf("self%d", i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { resetClean(t, s, l) })
+
+			rep := verify(t, l, s)
+			if rep.Passed || len(rep.Checks) == 0 || rep.Checks[0].ID != "setup" {
+				t.Fatalf("verify on a fresh scope: passed=%v, checks %+v; want a failed setup check first", rep.Passed, rep.Checks)
+			}
+
+			ok, err := (&engine.Runner{Scope: s}).Run(l)
+			if err != nil || !ok {
+				t.Fatalf("run: ok=%v err=%v", ok, err)
+			}
+			if rep := verify(t, l, s); !rep.Passed {
+				t.Fatalf("verify after run failed: %+v", failed(rep))
+			}
+			resetClean(t, s, l)
+
+			for _, k := range l.OpSteps() {
+				r := &engine.Runner{Scope: s}
+				if err := r.Setup(l); err != nil {
+					t.Fatalf("setup: %v", err)
+				}
+				for i := range l.Steps {
+					if i != k {
+						// A step may fail when it needs the omitted one:
+						// that is the point; verify must still fail.
+						_, _ = r.Step(l, i)
+					}
+				}
+				if rep := verify(t, l, s); rep.Passed {
+					t.Errorf("verify passed without step %d %q: its checks are vacuous or the step is idle", k+1, l.Steps[k].Title)
+				} else {
+					t.Logf("without step %d %q: %s", k+1, l.Steps[k].Title, first(failed(rep)).Detail)
+				}
+				resetClean(t, s, l)
+			}
+		})
+	}
+}
+
+func verify(t *testing.T, l *engine.Lesson, s *netops.Scope) engine.Report {
+	t.Helper()
+	rep, err := engine.Verify(l, s)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	return rep
+}
+
+// resetClean resets twice and asserts nothing of the scope is left.
+func resetClean(t *testing.T, s *netops.Scope, l *engine.Lesson) {
+	t.Helper()
+	if _, err := s.Reset(); err != nil {
+		t.Fatalf("reset: %v", err)
+	}
+	removed, err := s.Reset()
+	if err != nil || len(removed) > 0 {
+		t.Fatalf("second reset: removed %v, err %v; want nothing", removed, err)
+	}
+	os.Remove(s.StateDir + "/lock")
+	os.Remove(s.StateDir)
+	var names []string
+	for _, n := range l.AllNetns() {
+		names = append(names, s.Netns(n))
+	}
+	if left := machine.Leftovers(names, s.StateDir); len(left) > 0 {
+		t.Fatalf("reset left: %v", left)
+	}
+}
+
+func failed(rep engine.Report) []engine.CheckResult {
+	var out []engine.CheckResult
+	for _, c := range rep.Checks {
+		if !c.Passed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func first(cs []engine.CheckResult) engine.CheckResult {
+	if len(cs) == 0 {
+		return engine.CheckResult{}
+	}
+	return cs[0]
+}

@@ -1,0 +1,53 @@
+package netops_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/machine"
+)
+
+func TestMain(m *testing.M) {
+	check := machine.Guard()
+	code := m.Run()
+	if err := check(); err != nil {
+		fmt.Fprintln(os.Stderr, "the machine's own namespace changed:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("kernel test: needs root")
+	}
+}
+
+// newScope returns a scope for one test, reset and checked for leftovers
+// when the test ends.
+func newScope(t *testing.T, name string, lessonNetns ...string) *netops.Scope {
+	t.Helper()
+	s, err := netops.NewScope(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := s.Reset(); err != nil {
+			t.Errorf("reset: %v", err)
+		}
+		s.Close()
+		os.Remove(s.StateDir + "/lock")
+		os.Remove(s.StateDir)
+		names := []string{s.Netns(netops.HostNetns), s.Netns(netops.WorldNetns)}
+		for _, n := range lessonNetns {
+			names = append(names, s.Netns(n))
+		}
+		if left := machine.Leftovers(names, s.StateDir); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
+		}
+	})
+	return s
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages lab's lessons and tests use, when missing.
+# Go modules come from the module proxy by themselves (go build).
+set -euo pipefail
+
+declare -A pkg=(
+  [ip]=iproute2
+  [nft]=nftables
+  [iptables]=iptables
+  [iptables-legacy]=iptables
+  [ping]=iputils-ping
+  [bash]=bash
+)
+missing=()
+for bin in "${!pkg[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${pkg[$bin]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# shellcheck disable=SC2207
+missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "lab needs these packages: ${missing[*]} (install them with your package manager, as root)" >&2
+  exit 1
+fi
+echo "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
