@@ -73,7 +73,7 @@ func (c PingCheck) Evaluate(e *Eval) Outcome {
 }
 
 // failTimeout bounds a ping that is expected to get no reply.
-const failTimeout = 100 * time.Millisecond
+const failTimeout = 50 * time.Millisecond
 
 func fmtRTT(ms float64) string {
 	if ms < 1 {
