@@ -51,7 +51,7 @@ func (a *app) runCmd() *cobra.Command {
 its title, the equivalent commands, the diff of links, addresses and routes, and each
 check. The result stays in place to explore (lab shell) until lab reset.
 Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.`,
-		Args: cobra.ExactArgs(1),
+		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, s, lock, err := a.prepare("run", args[0])
 			if err != nil {

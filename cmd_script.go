@@ -14,7 +14,7 @@ func (a *app) scriptCmd() *cobra.Command {
 		Long: `Print the commands of the lesson's steps as a bash script (iproute2, nft), for
 "lab shell" after "lab task LESSON": piped into it, it passes "lab verify LESSON".
   sudo lab task veth && sudo lab script veth | sudo lab shell && sudo lab verify veth`,
-		Args: cobra.ExactArgs(1),
+		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {

@@ -17,7 +17,7 @@ func (a *app) taskCmd() *cobra.Command {
 reset first) and print the exercise. Build it by hand in "lab shell", then "lab verify".
 With --env, print only shell assignments of the values the task names, for eval; the
 stage is set up only when the scope does not hold this lesson yet.`,
-		Args: cobra.ExactArgs(1),
+		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, s, lock, err := a.prepare("task", args[0])
 			if err != nil {

@@ -16,7 +16,7 @@ func (a *app) verifyCmd() *cobra.Command {
 		Short: "Grade the live state against the lesson's goal, with hints",
 		Long: `Grade the live state against the lesson's goal, however it was built (ip or
 netlink, iptables or nft). Exit status: 0 all passed, 1 some failed, 2 could not check.`,
-		Args: cobra.ExactArgs(1),
+		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requirePrivileges("verify"); err != nil {
 				return err

@@ -2,6 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/cnilab/lab/engine"
 	"github.com/cnilab/lab/netops"
@@ -63,4 +67,20 @@ func freshSetup(r *engine.Runner, l *engine.Lesson) ([]string, error) {
 		return removed, err
 	}
 	return removed, nil
+}
+
+// oneLesson is the argument check of commands that take a LESSON: a missing
+// or extra argument gets a message that lists the lessons.
+func (a *app) oneLesson(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 {
+		return nil
+	}
+	ids := "see lab list"
+	if c, err := a.catalog(); err == nil {
+		ids = strings.Join(c.IDs(), ", ")
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("lab %s needs a LESSON (one of: %s)", cmd.Name(), ids)
+	}
+	return fmt.Errorf("lab %s takes one LESSON, got %d arguments: %s", cmd.Name(), len(args), strings.Join(args, " "))
 }

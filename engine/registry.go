@@ -5,6 +5,7 @@ import "github.com/cnilab/lab/netops"
 // opKinds maps the YAML key of an operation to a constructor of its value.
 var opKinds = map[string]func() netops.Op{
 	"netns":          func() netops.Op { return &netops.NetnsAdd{} },
+	"netns_del":      func() netops.Op { return &netops.NetnsDel{} },
 	"veth":           func() netops.Op { return &netops.VethAdd{} },
 	"bridge":         func() netops.Op { return &netops.BridgeAdd{} },
 	"link":           func() netops.Op { return &netops.LinkSet{} },

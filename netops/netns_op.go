@@ -84,3 +84,41 @@ func (s *Scope) Claim(logical []string) error {
 	}
 	return nil
 }
+
+// NetnsDel deletes a named network namespace this scope owns; everything in
+// it goes with it, and the other ends of its veths too. A namespace lab did
+// not make is refused, a missing one is not an error.
+//
+// Equivalent to: `ip netns del NAME`
+type NetnsDel struct {
+	Name string `yaml:"name"`
+}
+
+func (o NetnsDel) Commands(r Resolver) []string {
+	return []string{"ip netns del " + r.Netns(o.Name)}
+}
+
+func (o NetnsDel) Namespaces() []string { return []string{o.Name} }
+
+func (o NetnsDel) Validate() error {
+	if o.Name == HostNetns || o.Name == WorldNetns {
+		return fmt.Errorf("netns_del: the scope's %s cannot be deleted by a lesson", o.Name)
+	}
+	return checkNetnsName("netns_del", o.Name)
+}
+
+func (o NetnsDel) Apply(s *Scope) error {
+	real := s.Netns(o.Name)
+	if !ns.Exists(real) {
+		return nil
+	}
+	owned, err := s.Owns(real)
+	if err != nil {
+		return err
+	}
+	if !owned {
+		return foreignNetns(real)
+	}
+	s.forget(real)
+	return ns.Delete(real)
+}

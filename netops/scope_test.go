@@ -279,3 +279,25 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestNetnsDel(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	s := newScope(t, "nops8", "a", "b")
+	if err := (netops.NetnsAdd{Name: "a"}).Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := (netops.NetnsDel{Name: "a"}).Apply(s); err != nil || ns.Exists(s.Netns("a")) {
+		t.Fatalf("delete own netns: %v, exists %v", err, ns.Exists(s.Netns("a")))
+	}
+	if err := (netops.NetnsDel{Name: "a"}).Apply(s); err != nil {
+		t.Errorf("second delete: %v", err)
+	}
+	if err := ns.Create(s.Netns("b")); err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Delete(s.Netns("b"))
+	if err := (netops.NetnsDel{Name: "b"}).Apply(s); !errors.Is(err, netops.ErrForeign) || !ns.Exists(s.Netns("b")) {
+		t.Errorf("delete foreign netns = %v (exists %v); want ErrForeign and untouched", err, ns.Exists(s.Netns("b")))
+	}
+}
