@@ -15,6 +15,7 @@ func (a Fingerprint) Diff(b Fingerprint) []string {
 	out = append(out, diffLines("address", a.Addrs, b.Addrs)...)
 	out = append(out, diffLines("route", a.Routes, b.Routes)...)
 	out = append(out, diffLines("policy rule", a.PolicyRules, b.PolicyRules)...)
+	out = append(out, diffLines("iptables-legacy table", a.LegacyTables, b.LegacyTables)...)
 	out = append(out, diffLines("nftables", a.Rules, b.Rules)...)
 	out = append(out, diffSysctls(a.Sysctls, b.Sysctls)...)
 	return out

@@ -27,6 +27,10 @@ type Fingerprint struct {
 	// Rules: nftables tables, chains, sets and rules, without handles and
 	// with counters zeroed.
 	Rules []string
+	// LegacyTables: the x_tables (iptables-legacy) tables instantiated in
+	// the namespace, from /proc/net/*_tables_names. nftables cannot see
+	// them, and once one exists it cannot be removed again.
+	LegacyTables []string
 	// Sysctls: every readable key under net.ipv4, sysctl(8) style names.
 	Sysctls map[string]string
 }
@@ -51,6 +55,7 @@ func Take() (Fingerprint, error) {
 	if fp.Rules, err = nftLines(); err != nil {
 		return fp, err
 	}
+	fp.LegacyTables = legacyTables()
 	if fp.Sysctls, err = sysctls(); err != nil {
 		return fp, err
 	}

@@ -100,8 +100,8 @@ func DoFd(target netns.NsHandle, name string, fn func() error) error {
 }
 
 // Create makes a new network namespace mounted at Path(name), as
-// `ip netns add NAME` does. The unshare happens on a throwaway thread, so the
-// calling thread never changes namespace.
+// `ip netns add NAME` does. The unshare happens on a locked thread of its
+// own, so the calling thread never changes namespace.
 func Create(name string) error {
 	if err := ensureRunDir(); err != nil {
 		return err
@@ -115,13 +115,28 @@ func Create(name string) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		// No UnlockOSThread: the thread ends with this goroutine.
+		orig, err := netns.Get()
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer orig.Close()
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			errc <- err
 			return
 		}
 		self := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
 		errc <- unix.Mount(self, p, "none", unix.MS_BIND, "")
+		// Switch back before the thread is given back: a locked thread that
+		// ends with its goroutine is terminated, except the process's main
+		// thread, which would stay wedged in the new namespace and keep it
+		// alive after `ip netns del`. A thread that cannot switch back stays
+		// locked and ends with this goroutine.
+		if netns.Set(orig) == nil {
+			runtime.UnlockOSThread()
+		}
 	}()
 	if err := <-errc; err != nil {
 		os.Remove(p)

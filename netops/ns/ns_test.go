@@ -1,0 +1,77 @@
+package ns
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestCreateLeavesNoThreadBehind creates and deletes namespaces many times
+// and asserts no thread of this process is left inside one: a thread left
+// there (Go cannot end the main thread) would keep a deleted namespace alive,
+// with its links and the far ends of its veths.
+func TestCreateLeavesNoThreadBehind(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	self, err := Inode("/proc/self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := map[uint64]string{}
+	for i := 0; i < 30; i++ {
+		name := fmt.Sprintf("nstest-%d-%d", os.Getpid(), i)
+		if err := Create(name); err != nil {
+			t.Fatal(err)
+		}
+		ino, err := Inode(Path(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		created[ino] = name
+		if err := Delete(name); err != nil {
+			t.Fatal(err)
+		}
+		if Exists(name) {
+			t.Fatalf("%s still mounted after Delete", name)
+		}
+	}
+	tasks, _ := filepath.Glob("/proc/self/task/*/ns/net")
+	for _, task := range tasks {
+		ino, err := Inode(task)
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		if name, ok := created[ino]; ok {
+			t.Errorf("thread %s is still inside deleted netns %s", task, name)
+		} else if ino != self {
+			t.Errorf("thread %s is in netns inode %d, not the process's own", task, ino)
+		}
+	}
+}
+
+func TestDoRestoresNamespace(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	name := fmt.Sprintf("nstest-do-%d", os.Getpid())
+	if err := Create(name); err != nil {
+		t.Fatal(err)
+	}
+	defer Delete(name)
+	want, _ := Inode(Path(name))
+	var inside uint64
+	if err := Do(name, func() (err error) {
+		inside, err = Inode("/proc/thread-self/ns/net")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if inside != want {
+		t.Errorf("inside Do the thread was in inode %d, want %d", inside, want)
+	}
+	if err := Do("nstest-missing", func() error { return nil }); err == nil {
+		t.Error("Do in a missing netns succeeded")
+	}
+}
