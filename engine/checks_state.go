@@ -113,8 +113,14 @@ func (c LinkCheck) Evaluate(e *Eval) Outcome {
 			if l.Peer != "" {
 				where = fmt.Sprintf("peer %s in netns %s", l.Peer, orNone(gotNS))
 			}
+			// Move the peer from where it is now; when it cannot be seen,
+			// the host is where a veth made by hand usually stays.
+			from := netops.HostNetns
+			if gotNS != "" && l.Peer == c.Peer {
+				from = e.Scope.Logical(gotNS)
+			}
 			return fail(fmt.Sprintf("veth %s in netns %s has %s, want %s in netns %s", c.Name, real, where, c.Peer, wantNS),
-				netops.LinkMove{Name: c.Peer, To: orHost(c.PeerNetns)}.Commands(e.Scope)...)
+				netops.LinkMove{Name: c.Peer, Netns: from, To: orHost(c.PeerNetns)}.Commands(e.Scope)...)
 		}
 	}
 	if c.Master != "" && l.Master != c.Master {
@@ -248,7 +254,14 @@ func (c RouteCheck) Evaluate(e *Eval) Outcome {
 		if (c.Via == "" || rt.Via == c.Via) && (c.Dev == "" || rt.Dev == c.Dev) {
 			return pass(rt.Line())
 		}
-		return fail(fmt.Sprintf("netns %s has %q, want %s via %s", real, rt.Line(), c.Dst, orNone(c.Via)),
+		want := c.Dst
+		if c.Via != "" {
+			want += " via " + c.Via
+		}
+		if c.Dev != "" {
+			want += " dev " + c.Dev
+		}
+		return fail(fmt.Sprintf("netns %s has %q, want %s", real, rt.Line(), want),
 			append([]string{inNetns(e.Scope, c.Netns, "ip route del "+c.Dst)}, add...)...)
 	}
 	if c.Dst == "default" {
@@ -323,5 +336,8 @@ func isUp(l snapshot.Link) bool { return slices.Contains(l.Flags, "UP") }
 // routeDst writes a destination the way the snapshot does (and `ip route`):
 // a /32 is a bare address.
 func routeDst(dst string) string {
+	if dst == "0.0.0.0/0" {
+		return "default"
+	}
 	return strings.TrimSuffix(dst, "/32")
 }

@@ -133,6 +133,9 @@ func parse(data []byte) (*Lesson, error) {
 		return nil, err
 	}
 	stepNodes := stepsNode(root)
+	if len(stepNodes) != len(f.Steps) {
+		return nil, errAt(keyNode(root, "steps"), "steps: want a plain list of steps")
+	}
 	for i, sf := range f.Steps {
 		st := Step{Title: sf.Title, Prose: sf.Prose, Line: stepNodes[i].Line}
 		where := fmt.Sprintf("step %d", i+1)
@@ -154,27 +157,44 @@ func parse(data []byte) (*Lesson, error) {
 		return nil, err
 	}
 	if len(l.Verify) == 0 {
-		return nil, errAt(root, "lesson %q: verify needs at least one check", l.ID)
+		return nil, errAt(keyNode(root, "verify"), "lesson %q: verify needs at least one check", l.ID)
 	}
-	if err := checkTemplate(root, "task", l.Task); err != nil {
+	if err := checkTemplate(keyNode(root, "task"), "task", l.Task); err != nil {
 		return nil, err
 	}
-	for _, c := range l.Verify {
-		if err := checkTemplate(root, "hint", c.Hint); err != nil {
-			return nil, err
+	return l, nil
+}
+
+// keyNode returns the value node of a top-level key, or the root when the
+// key is missing, so errors point at the line that is wrong.
+func keyNode(root *yaml.Node, key string) *yaml.Node {
+	for _, kv := range mappingPairs(root) {
+		if kv[0].Value == key {
+			if kv[1].Line == 0 {
+				return kv[0]
+			}
+			return kv[1]
 		}
 	}
-	return l, nil
+	return root
 }
 
 // stepsNode returns the node of each step, for line numbers.
 func stepsNode(root *yaml.Node) []*yaml.Node {
 	for _, kv := range mappingPairs(root) {
 		if kv[0].Value == "steps" {
-			return kv[1].Content
+			return deAlias(kv[1]).Content
 		}
 	}
 	return nil
+}
+
+// deAlias follows a YAML alias (*name) to the node it names.
+func deAlias(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // checkStepKeys refuses unknown keys in steps (a typo like "chek" would
@@ -189,6 +209,7 @@ func checkStepKeys(root *yaml.Node) error {
 }
 
 func decodeOps(n *yaml.Node, where string, declared map[string]bool) ([]OpSpec, error) {
+	n = deAlias(n)
 	if n.Kind == 0 {
 		return nil, nil
 	}
@@ -221,6 +242,7 @@ func decodeOps(n *yaml.Node, where string, declared map[string]bool) ([]OpSpec, 
 }
 
 func decodeChecks(n *yaml.Node, where string, declared map[string]bool) ([]CheckSpec, error) {
+	n = deAlias(n)
 	if n.Kind == 0 {
 		return nil, nil
 	}
@@ -239,10 +261,15 @@ func decodeChecks(n *yaml.Node, where string, declared map[string]bool) ([]Check
 			switch k.Value {
 			case "id":
 				spec.ID = v.Value
-			case "title":
-				spec.Title = v.Value
-			case "hint":
-				spec.Hint = v.Value
+			case "title", "hint":
+				if err := checkTemplate(v, where+" check "+k.Value, v.Value); err != nil {
+					return nil, err
+				}
+				if k.Value == "title" {
+					spec.Title = v.Value
+				} else {
+					spec.Hint = v.Value
+				}
 			default:
 				mk, ok := checkKinds[k.Value]
 				if !ok {

@@ -36,8 +36,7 @@ func ProgressPath() string {
 func LoadProgress(path string) *Progress {
 	p := &Progress{path: path, Done: map[string]time.Time{}}
 	if b, err := os.ReadFile(path); err == nil {
-		_ = json.Unmarshal(b, p)
-		if p.Done == nil {
+		if json.Unmarshal(b, p) != nil || p.Done == nil {
 			p.Done = map[string]time.Time{}
 		}
 	}

@@ -1,0 +1,211 @@
+package engine
+
+import (
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/cnilab/lab/netops"
+)
+
+const (
+	postroutingChainLine = `nft add chain ip cnilab postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'`
+	forwardChainLine     = `nft add chain ip cnilab forward '{ type filter hook forward priority filter; policy accept; }'`
+)
+
+var (
+	yes = true
+	no  = false
+)
+
+// TestCommandsPerScope: the equivalent commands of every operation kind the
+// loader knows, in the default scope (plain names) and in scope t1
+// (prefixed names). Host operations never get an `ip netns exec` prefix:
+// `lab shell` already runs in the scope's host.
+func TestCommandsPerScope(t *testing.T) {
+	type want struct{ lab, t1 []string }
+	cases := []struct {
+		name string
+		kind string // the YAML key, as in opKinds
+		op   netops.Op
+		want want
+	}{
+		{"netns", "netns", &netops.NetnsAdd{Name: "client"}, want{
+			[]string{"ip netns add client"},
+			[]string{"ip netns add t1-client"}}},
+		{"netns of the scope's host", "netns", &netops.NetnsAdd{Name: "host"}, want{
+			[]string{"ip netns add lab-host"},
+			[]string{"ip netns add t1-host"}}},
+		{"netns_del", "netns_del", &netops.NetnsDel{Name: "client"}, want{
+			[]string{"ip netns del client"},
+			[]string{"ip netns del t1-client"}}},
+		{"veth between two namespaces", "veth", &netops.VethAdd{Name: "veth-client", Netns: "client", Peer: "veth-server", PeerNetns: "server"}, want{
+			[]string{"ip link add veth-client netns client type veth peer name veth-server netns server"},
+			[]string{"ip link add veth-client netns t1-client type veth peer name veth-server netns t1-server"}}},
+		{"veth with its peer in the host", "veth", &netops.VethAdd{Name: "client1-veth", Netns: "client1", Peer: "client1-veth-br"}, want{
+			[]string{"ip link add client1-veth netns client1 type veth peer name client1-veth-br"},
+			[]string{"ip link add client1-veth netns t1-client1 type veth peer name client1-veth-br"}}},
+		{"veth with its peer in host by name", "veth", &netops.VethAdd{Name: "client1-veth", Netns: "client1", Peer: "client1-veth-br", PeerNetns: "host"}, want{
+			[]string{"ip link add client1-veth netns client1 type veth peer name client1-veth-br"},
+			[]string{"ip link add client1-veth netns t1-client1 type veth peer name client1-veth-br"}}},
+		{"veth from the host into the world", "veth", &netops.VethAdd{Name: "eth0", Peer: "eth0", PeerNetns: "world"}, want{
+			[]string{"ip link add eth0 type veth peer name eth0 netns lab-world"},
+			[]string{"ip link add eth0 type veth peer name eth0 netns t1-world"}}},
+		{"bridge in the host", "bridge", &netops.BridgeAdd{Name: "bridge1"}, want{
+			[]string{"ip link add bridge1 type bridge"},
+			[]string{"ip link add bridge1 type bridge"}}},
+		{"bridge in a namespace", "bridge", &netops.BridgeAdd{Name: "br0", Netns: "server"}, want{
+			[]string{"ip netns exec server ip link add br0 type bridge"},
+			[]string{"ip netns exec t1-server ip link add br0 type bridge"}}},
+		{"link master, mtu and up, in that order", "link", &netops.LinkSet{Name: "client1-veth-br", Master: "bridge1", MTU: 1400, Up: &yes}, want{
+			[]string{"ip link set client1-veth-br master bridge1", "ip link set client1-veth-br mtu 1400", "ip link set client1-veth-br up"},
+			[]string{"ip link set client1-veth-br master bridge1", "ip link set client1-veth-br mtu 1400", "ip link set client1-veth-br up"}}},
+		{"link down in a namespace", "link", &netops.LinkSet{Netns: "client", Name: "veth-client", Up: &no}, want{
+			[]string{"ip netns exec client ip link set veth-client down"},
+			[]string{"ip netns exec t1-client ip link set veth-client down"}}},
+		{"link up in a namespace", "link", &netops.LinkSet{Netns: "server", Name: "veth-server", Up: &yes}, want{
+			[]string{"ip netns exec server ip link set veth-server up"},
+			[]string{"ip netns exec t1-server ip link set veth-server up"}}},
+		{"move from the host", "move", &netops.LinkMove{Name: "veth-server", To: "server"}, want{
+			[]string{"ip link set veth-server netns server"},
+			[]string{"ip link set veth-server netns t1-server"}}},
+		{"move back to the host", "move", &netops.LinkMove{Name: "veth-server", Netns: "server", To: "host"}, want{
+			[]string{"ip netns exec server ip link set veth-server netns lab-host"},
+			[]string{"ip netns exec t1-server ip link set veth-server netns t1-host"}}},
+		{"addr in a namespace", "addr", &netops.AddrAdd{Netns: "client", Dev: "veth-client", Addr: "10.0.0.11/24"}, want{
+			[]string{"ip netns exec client ip addr add 10.0.0.11/24 dev veth-client"},
+			[]string{"ip netns exec t1-client ip addr add 10.0.0.11/24 dev veth-client"}}},
+		{"addr in the host", "addr", &netops.AddrAdd{Dev: "bridge1", Addr: "172.30.0.1/24"}, want{
+			[]string{"ip addr add 172.30.0.1/24 dev bridge1"},
+			[]string{"ip addr add 172.30.0.1/24 dev bridge1"}}},
+		{"default route via", "route", &netops.RouteAdd{Netns: "client1", Dst: "default", Via: "172.30.0.1"}, want{
+			[]string{"ip netns exec client1 ip route add default via 172.30.0.1"},
+			[]string{"ip netns exec t1-client1 ip route add default via 172.30.0.1"}}},
+		{"route dev in the host", "route", &netops.RouteAdd{Dst: "10.1.0.0/24", Dev: "bridge1"}, want{
+			[]string{"ip route add 10.1.0.0/24 dev bridge1"},
+			[]string{"ip route add 10.1.0.0/24 dev bridge1"}}},
+		{"route via and dev", "route", &netops.RouteAdd{Netns: "world", Dst: "172.30.0.0/24", Via: "172.17.0.33", Dev: "eth0"}, want{
+			[]string{"ip netns exec lab-world ip route add 172.30.0.0/24 via 172.17.0.33 dev eth0"},
+			[]string{"ip netns exec t1-world ip route add 172.30.0.0/24 via 172.17.0.33 dev eth0"}}},
+		{"sysctl in the host", "sysctl", &netops.Sysctl{Key: "net.ipv4.ip_forward", Value: "1"}, want{
+			[]string{"sysctl -w net.ipv4.ip_forward=1"},
+			[]string{"sysctl -w net.ipv4.ip_forward=1"}}},
+		{"sysctl in a namespace", "sysctl", &netops.Sysctl{Netns: "client", Key: "net.ipv4.conf.all.rp_filter", Value: "0"}, want{
+			[]string{"ip netns exec client sysctl -w net.ipv4.conf.all.rp_filter=0"},
+			[]string{"ip netns exec t1-client sysctl -w net.ipv4.conf.all.rp_filter=0"}}},
+		{"masquerade out eth0", "masquerade", &netops.Masquerade{Src: "172.30.0.0/24", Out: "eth0"}, want{
+			[]string{"nft add table ip cnilab", postroutingChainLine,
+				"nft add rule ip cnilab postrouting ip saddr 172.30.0.0/24 oifname eth0 masquerade"},
+			[]string{"nft add table ip cnilab", postroutingChainLine,
+				"nft add rule ip cnilab postrouting ip saddr 172.30.0.0/24 oifname eth0 masquerade"}}},
+		{"masquerade not out cni0", "masquerade", &netops.Masquerade{Src: "10.240.0.0/24", NotOut: "cni0"}, want{
+			[]string{"nft add table ip cnilab", postroutingChainLine,
+				"nft add rule ip cnilab postrouting ip saddr 10.240.0.0/24 oifname '!=' cni0 masquerade"},
+			[]string{"nft add table ip cnilab", postroutingChainLine,
+				"nft add rule ip cnilab postrouting ip saddr 10.240.0.0/24 oifname '!=' cni0 masquerade"}}},
+		{"masquerade in a namespace", "masquerade", &netops.Masquerade{Netns: "server", Src: "10.1.0.0/24", Out: "eth1"}, want{
+			[]string{"ip netns exec server nft add table ip cnilab", "ip netns exec server " + postroutingChainLine,
+				"ip netns exec server nft add rule ip cnilab postrouting ip saddr 10.1.0.0/24 oifname eth1 masquerade"},
+			[]string{"ip netns exec t1-server nft add table ip cnilab", "ip netns exec t1-server " + postroutingChainLine,
+				"ip netns exec t1-server nft add rule ip cnilab postrouting ip saddr 10.1.0.0/24 oifname eth1 masquerade"}}},
+		{"forward_accept", "forward_accept", &netops.ForwardAccept{CIDR: "10.240.0.0/16"}, want{
+			[]string{"nft add table ip cnilab", forwardChainLine,
+				"nft add rule ip cnilab forward ip saddr 10.240.0.0/16 accept",
+				"nft add rule ip cnilab forward ip daddr 10.240.0.0/16 accept"},
+			[]string{"nft add table ip cnilab", forwardChainLine,
+				"nft add rule ip cnilab forward ip saddr 10.240.0.0/16 accept",
+				"nft add rule ip cnilab forward ip daddr 10.240.0.0/16 accept"}}},
+	}
+	lab, t1 := mustScope(t, netops.DefaultScope), mustScope(t, "t1")
+	covered := map[string]bool{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mk, ok := opKinds[tc.kind]
+			if !ok {
+				t.Fatalf("%q is not an operation kind", tc.kind)
+			}
+			if got, want := reflect.TypeOf(tc.op), reflect.TypeOf(mk()); got != want {
+				t.Fatalf("kind %q makes a %v, the case has a %v", tc.kind, want, got)
+			}
+			if err := tc.op.Validate(); err != nil {
+				t.Fatalf("the case's op is invalid: %v", err)
+			}
+			sameStrings(t, "scope lab", tc.op.Commands(lab), tc.want.lab)
+			sameStrings(t, "scope t1", tc.op.Commands(t1), tc.want.t1)
+		})
+		covered[tc.kind] = true
+	}
+	var missing []string
+	for k := range opKinds {
+		if !covered[k] {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("no Commands case for operation kinds %q", missing)
+	}
+}
+
+// resolverFunc is a Resolver that is not a *netops.Scope.
+type resolverFunc func(string) string
+
+func (f resolverFunc) Netns(logical string) string { return f(logical) }
+
+// A bare resolver (as scripts and tests may use) still gets the lab's table.
+func TestCommandsWithBareResolver(t *testing.T) {
+	r := resolverFunc(func(l string) string { return "x-" + l })
+	sameStrings(t, "masquerade", netops.Masquerade{Netns: "client", Src: "172.30.0.0/24", Out: "eth0"}.Commands(r), []string{
+		"ip netns exec x-client nft add table ip cnilab",
+		"ip netns exec x-client " + postroutingChainLine,
+		"ip netns exec x-client nft add rule ip cnilab postrouting ip saddr 172.30.0.0/24 oifname eth0 masquerade",
+	})
+	sameStrings(t, "veth", netops.VethAdd{Name: "a", Netns: "client", Peer: "b", PeerNetns: "server"}.Commands(r), []string{
+		"ip link add a netns x-client type veth peer name b netns x-server",
+	})
+}
+
+// The operations a lesson file declares give the same commands as the
+// values built by hand: the loader decodes every field.
+func TestCommandsOfParsedOps(t *testing.T) {
+	l := mustParse(t, "ops.yaml", `id: ops
+title: Every op
+namespaces: [client, server]
+setup:
+  - netns: {name: client}
+  - veth: {name: veth-client, netns: client, peer: veth-server, peer_netns: server}
+  - bridge: {name: bridge1}
+  - link: {netns: client, name: veth-client, mtu: 1400, up: false}
+  - move: {name: veth-x, to: server}
+  - addr: {netns: client, dev: veth-client, addr: 10.0.0.11/24}
+  - route: {netns: client, dst: default, via: 10.0.0.1, dev: veth-client}
+  - sysctl: {netns: server, key: net.ipv4.ip_forward, value: "1"}
+  - masquerade: {src: 172.30.0.0/24, not_out: bridge1}
+  - forward_accept: {cidr: 172.30.0.0/24}
+  - netns_del: {name: server}
+verify:
+  - netns: {name: client}
+`)
+	var got []string
+	t1 := mustScope(t, "t1")
+	for _, op := range l.Setup {
+		got = append(got, op.Op.Commands(t1)...)
+	}
+	sameStrings(t, "commands", got, []string{
+		"ip netns add t1-client",
+		"ip link add veth-client netns t1-client type veth peer name veth-server netns t1-server",
+		"ip link add bridge1 type bridge",
+		"ip netns exec t1-client ip link set veth-client mtu 1400",
+		"ip netns exec t1-client ip link set veth-client down",
+		"ip link set veth-x netns t1-server",
+		"ip netns exec t1-client ip addr add 10.0.0.11/24 dev veth-client",
+		"ip netns exec t1-client ip route add default via 10.0.0.1 dev veth-client",
+		"ip netns exec t1-server sysctl -w net.ipv4.ip_forward=1",
+		"nft add table ip cnilab", postroutingChainLine,
+		"nft add rule ip cnilab postrouting ip saddr 172.30.0.0/24 oifname '!=' bridge1 masquerade",
+		"nft add table ip cnilab", forwardChainLine,
+		"nft add rule ip cnilab forward ip saddr 172.30.0.0/24 accept",
+		"nft add rule ip cnilab forward ip daddr 172.30.0.0/24 accept",
+		"ip netns del t1-server",
+	})
+}
