@@ -1,10 +1,12 @@
-package ns
+package ns_test
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cnilab/lab/netops/ns"
 )
 
 // TestCreateLeavesNoThreadBehind creates and deletes namespaces many times
@@ -15,31 +17,31 @@ func TestCreateLeavesNoThreadBehind(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
 	}
-	self, err := Inode("/proc/self/ns/net")
+	self, err := ns.Inode("/proc/self/ns/net")
 	if err != nil {
 		t.Fatal(err)
 	}
 	created := map[uint64]string{}
 	for i := 0; i < 30; i++ {
 		name := fmt.Sprintf("nstest-%d-%d", os.Getpid(), i)
-		if err := Create(name); err != nil {
+		if err := ns.Create(name); err != nil {
 			t.Fatal(err)
 		}
-		ino, err := Inode(Path(name))
+		ino, err := ns.Inode(ns.Path(name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		created[ino] = name
-		if err := Delete(name); err != nil {
+		if err := ns.Delete(name); err != nil {
 			t.Fatal(err)
 		}
-		if Exists(name) {
+		if ns.Exists(name) {
 			t.Fatalf("%s still mounted after Delete", name)
 		}
 	}
 	tasks, _ := filepath.Glob("/proc/self/task/*/ns/net")
 	for _, task := range tasks {
-		ino, err := Inode(task)
+		ino, err := ns.Inode(task)
 		if err != nil {
 			continue // the thread ended meanwhile
 		}
@@ -56,14 +58,14 @@ func TestDoRestoresNamespace(t *testing.T) {
 		t.Skip("needs root")
 	}
 	name := fmt.Sprintf("nstest-do-%d", os.Getpid())
-	if err := Create(name); err != nil {
+	if err := ns.Create(name); err != nil {
 		t.Fatal(err)
 	}
-	defer Delete(name)
-	want, _ := Inode(Path(name))
+	defer ns.Delete(name)
+	want, _ := ns.Inode(ns.Path(name))
 	var inside uint64
-	if err := Do(name, func() (err error) {
-		inside, err = Inode("/proc/thread-self/ns/net")
+	if err := ns.Do(name, func() (err error) {
+		inside, err = ns.Inode("/proc/thread-self/ns/net")
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -71,7 +73,7 @@ func TestDoRestoresNamespace(t *testing.T) {
 	if inside != want {
 		t.Errorf("inside Do the thread was in inode %d, want %d", inside, want)
 	}
-	if err := Do("nstest-missing", func() error { return nil }); err == nil {
+	if err := ns.Do("nstest-missing", func() error { return nil }); err == nil {
 		t.Error("Do in a missing netns succeeded")
 	}
 }
