@@ -12,15 +12,7 @@ import (
 
 // TestMain fails the package when anything it did shows in the machine's
 // own network namespace.
-func TestMain(m *testing.M) {
-	check := machine.Guard()
-	code := m.Run()
-	if err := check(); err != nil {
-		fmt.Fprintln(os.Stderr, "the machine's own namespace changed:", err)
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { machine.Main(m) }
 
 // TestSelfTest is the self-test DESIGN.md asks of every lesson, like
 // rustlings' check that every exercise starts unsolved and every solution

@@ -1,7 +1,6 @@
 package netops_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -9,15 +8,7 @@ import (
 	"github.com/cnilab/lab/netops/machine"
 )
 
-func TestMain(m *testing.M) {
-	check := machine.Guard()
-	code := m.Run()
-	if err := check(); err != nil {
-		fmt.Fprintln(os.Stderr, "the machine's own namespace changed:", err)
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { machine.Main(m) }
 
 func needRoot(t *testing.T) {
 	t.Helper()

@@ -43,3 +43,17 @@ func Guard() (check func() error) {
 		return nil
 	}
 }
+
+// Main is a package's TestMain: it runs the tests and exits non-zero when
+// they failed or when the machine's own namespace changed while they ran.
+//
+//	func TestMain(m *testing.M) { machine.Main(m) }
+func Main(m interface{ Run() int }) {
+	check := Guard()
+	code := m.Run()
+	if err := check(); err != nil {
+		fmt.Fprintln(os.Stderr, "the machine's own namespace changed:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
