@@ -93,7 +93,7 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 	res.Diff = snapshot.Compare(before, after, false)
 	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Diff: res.Diff})
 	if len(st.Check) > 0 {
-		if res.Checks, err = grade(l, s, st.Check); err != nil {
+		if res.Checks, err = grade(l, s, st.Check, &after); err != nil {
 			return res, err
 		}
 	}

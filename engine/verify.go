@@ -37,7 +37,7 @@ func Verify(l *Lesson, s *netops.Scope) (Report, error) {
 			structure = append(structure, c)
 		}
 	}
-	results, err := grade(l, s, append(behaviour, structure...))
+	results, err := grade(l, s, append(behaviour, structure...), nil)
 	if err != nil {
 		return rep, err
 	}
