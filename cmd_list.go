@@ -59,26 +59,3 @@ func printList(items []listItem) {
 	}
 	tw.Flush()
 }
-
-// walkthrough is `lab` with no command: the TUI's entry point. The TUI comes
-// with the next release; until then it shows the lessons and the way in.
-func (a *app) walkthrough(cmd *cobra.Command, args []string) error {
-	cat, err := a.catalog()
-	if err != nil {
-		return err
-	}
-	prog := engine.LoadProgress(engine.ProgressPath())
-	var items []listItem
-	for _, l := range cat.Lessons {
-		items = append(items, listItem{ID: l.ID, Title: l.Title, Steps: len(l.Steps), Done: prog.IsDone(l.ID)})
-	}
-	fmt.Println("cnilab — the interactive walkthrough comes next; every lesson already runs from the command line.")
-	fmt.Println()
-	printList(items)
-	fmt.Println(`
-  sudo lab run veth      watch a lesson applied step by step (commands, diffs, checks)
-  sudo lab task veth     set up the exercise, then build it yourself in: sudo lab shell
-  sudo lab verify veth   grade what you built, with hints
-  sudo lab reset         remove everything the lab made`)
-	return nil
-}

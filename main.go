@@ -29,6 +29,9 @@ func newRoot() *cobra.Command {
 		Long: `lab teaches container networking on the real kernel, in network namespaces of
 its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 
+  lab                  the walkthrough: pick a lesson, step through it
+  lab learn LESSON     the walkthrough of one lesson
+  lab demo LESSON      play a lesson by itself (for a projector)
   lab list             the lessons
   lab run LESSON       apply a lesson, step by step, showing commands and diffs
   lab task LESSON      set up an exercise; build it by hand in "lab shell"
@@ -41,8 +44,8 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 	}
 	root.PersistentFlags().StringVar(&a.scope, "scope", "lab", "sandbox name: lets several labs (and tests) run side by side")
 	root.PersistentFlags().StringVar(&a.lessons, "lessons", "", "a directory of extra lesson files (YAML) to load")
-	root.AddCommand(a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(), a.resetCmd(),
-		a.scriptCmd(), a.shellCmd(), a.doctorCmd())
+	root.AddCommand(a.learnCmd(), a.demoCmd(), a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(),
+		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.doctorCmd())
 	return root
 }
 
