@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/cnilab/lab/tui/topo"
 )
 
@@ -50,8 +51,8 @@ func (w *Walk) content(width int) string {
 	return w.stepContent(w.cursor, width)
 }
 
-func (w *Walk) topoWidth() int  { return w.width * 45 / 100 }
-func (w *Walk) topoHeight() int { return max(8, w.bodyHeight()/2) }
+func (w *Walk) topoWidth() int  { return w.width / 2 }
+func (w *Walk) topoHeight() int { return max(8, w.bodyHeight()*3/5) }
 
 // bodyHeight is what is left between the header and the footer.
 func (w *Walk) bodyHeight() int {
@@ -93,7 +94,10 @@ func (w *Walk) header() string {
 	}
 	if w.demo {
 		state := "▶ demo"
-		if w.paused {
+		switch {
+		case w.finished():
+			state = "■ demo over"
+		case w.paused:
 			state = "⏸ paused"
 		}
 		right = state + "  " + right
@@ -146,7 +150,7 @@ func (w *Walk) topoPane(width, height int) string {
 		if st.Color {
 			style = topo.Style{Netns: one(st.Netns), Addr: one(st.Addr), Up: one(st.Pass), Down: one(st.Fail)}
 		}
-		body = topo.RenderStyled(*w.topo, inner, style)
+		body = topo.RenderStyled(lessonFirst(*w.topo, w.eng.ScopeName()), inner, style)
 	}
 	body = st.PaneHead.Render("topology (live kernel state)") + "\n" + body
 	lines := strings.Split(body, "\n")
@@ -189,4 +193,19 @@ func viewportKeys() viewport.KeyMap {
 // one adapts a style to the topology renderer's hook.
 func one(s lipglossStyle) func(string) string {
 	return func(x string) string { return s.Render(x) }
+}
+
+// lessonFirst orders the lesson's own namespaces before the scope's host and
+// world, so a small pane shows what the lesson is about first; the layout
+// still puts the host between the namespaces it is cabled to.
+func lessonFirst(snap snapshot.Snapshot, scope string) snapshot.Snapshot {
+	var lesson, base []snapshot.Netns
+	for _, n := range snap.Namespaces {
+		if n.Name == scope+"-host" || n.Name == scope+"-world" {
+			base = append(base, n)
+		} else {
+			lesson = append(lesson, n)
+		}
+	}
+	return snapshot.Snapshot{Namespaces: append(lesson, base...)}
 }
