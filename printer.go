@@ -62,6 +62,7 @@ func (p *printer) event(e engine.Event) {
 
 func (p *printer) check(c engine.CheckResult) {
 	p.checks++
+	defer p.captured(c.Captured)
 	if c.Passed {
 		fmt.Fprintf(p.w, "  %s %s: %s\n", p.paint("32", "✓"), c.Title, c.Detail)
 		return
@@ -70,6 +71,20 @@ func (p *printer) check(c engine.CheckResult) {
 	fmt.Fprintf(p.w, "  %s %s: %s\n", p.paint("31", "✗"), c.Title, c.Detail)
 	if c.Hint != "" {
 		fmt.Fprintf(p.w, "      hint: %s\n", c.Hint)
+	}
+}
+
+// maxCaptured bounds the packets shown under a capture check.
+const maxCaptured = 6
+
+// captured prints what a capture check saw, as tcpdump would.
+func (p *printer) captured(lines []string) {
+	for i, l := range lines {
+		if i == maxCaptured {
+			fmt.Fprintf(p.w, "      %s\n", p.paint("2", fmt.Sprintf("… %d more", len(lines)-maxCaptured)))
+			break
+		}
+		fmt.Fprintf(p.w, "      %s\n", p.paint("2", l))
 	}
 }
 

@@ -35,6 +35,7 @@ type Outcome struct {
 	Passed bool
 	Detail string
 	Fix    []string
+	Lines  []string // what a capture saw, one tcpdump-like line a packet
 }
 
 func pass(detail string) Outcome { return Outcome{Passed: true, Detail: detail} }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -380,7 +381,7 @@ func TestResultUnit(t *testing.T) {
 		{"passed, hint not shown", CheckSpec{ID: "up", Check: link, Hint: "never"}, Outcome{Passed: true},
 			CheckResult{ID: "up", Title: "veth-server in t1-server is up", Passed: true}},
 	} {
-		if got := result(l, s, tc.spec, tc.o); got != tc.want {
+		if got := result(l, s, tc.spec, tc.o); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s:\ngot  %+v\nwant %+v", tc.name, got, tc.want)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 const (
 	postroutingChainLine = `nft add chain ip cnilab postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'`
+	preroutingChainLine  = `nft add chain ip cnilab prerouting '{ type nat hook prerouting priority dstnat; policy accept; }'`
 	forwardChainLine     = `nft add chain ip cnilab forward '{ type filter hook forward priority filter; policy accept; }'`
 )
 
@@ -115,6 +116,14 @@ func TestCommandsPerScope(t *testing.T) {
 			[]string{"nft add table ip cnilab", forwardChainLine,
 				"nft add rule ip cnilab forward ip saddr 10.240.0.0/16 accept",
 				"nft add rule ip cnilab forward ip daddr 10.240.0.0/16 accept"}}},
+		{"dnat", "dnat", &netops.DNAT{Proto: "tcp", Dport: 80, To: "172.18.0.3:80"}, want{
+			[]string{"nft add table ip cnilab", preroutingChainLine,
+				"nft add rule ip cnilab prerouting tcp dport 80 dnat to 172.18.0.3:80"},
+			[]string{"nft add table ip cnilab", preroutingChainLine,
+				"nft add rule ip cnilab prerouting tcp dport 80 dnat to 172.18.0.3:80"}}},
+		{"process", "process", &netops.Process{Name: "web", Netns: "web", Run: "lab serve --port 80"}, want{
+			[]string{"ip netns exec web lab serve --port 80 &"},
+			[]string{"ip netns exec t1-web lab serve --port 80 &"}}},
 	}
 	lab, t1 := mustScope(t, netops.DefaultScope), mustScope(t, "t1")
 	covered := map[string]bool{}

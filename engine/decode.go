@@ -28,12 +28,8 @@ func decodeStrict(n *yaml.Node, out any, what string) error {
 	if n.Kind != yaml.MappingNode {
 		return errAt(n, "%s: want a mapping of fields", what)
 	}
-	known := yamlFields(out)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if !known[k.Value] {
-			return errAt(k, "%s: unknown field %q (known: %s)", what, k.Value, strings.Join(sortedKeys(known), ", "))
-		}
+	if err := checkKeys(n, reflect.TypeOf(out), what); err != nil {
+		return err
 	}
 	if err := n.Decode(out); err != nil {
 		return errAt(n, "%s: %s", what, cleanYAMLError(err))
@@ -41,19 +37,35 @@ func decodeStrict(n *yaml.Node, out any, what string) error {
 	return nil
 }
 
-func yamlFields(v any) map[string]bool {
-	t := reflect.TypeOf(v)
+// checkKeys refuses unknown keys in a mapping and, recursively, in the
+// mappings of its struct-typed fields (a capture's nested probe).
+func checkKeys(n *yaml.Node, t reflect.Type, what string) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	out := map[string]bool{}
+	// A yaml.Node field is decoded later, by its own rules.
+	if t.Kind() != reflect.Struct || t == reflect.TypeOf(yaml.Node{}) || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	fields := map[string]reflect.Type{}
+	known := map[string]bool{}
 	for i := 0; i < t.NumField(); i++ {
 		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
 		if tag != "" && tag != "-" {
-			out[tag] = true
+			fields[tag], known[tag] = t.Field(i).Type, true
 		}
 	}
-	return out
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		ft, ok := fields[k.Value]
+		if !ok {
+			return errAt(k, "%s: unknown field %q (known: %s)", what, k.Value, strings.Join(sortedKeys(known), ", "))
+		}
+		if err := checkKeys(n.Content[i+1], ft, what+" "+k.Value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]bool) []string {

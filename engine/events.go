@@ -35,4 +35,7 @@ type CheckResult struct {
 	Passed bool   `json:"passed"`
 	Detail string `json:"detail"`
 	Hint   string `json:"hint"`
+	// Captured is what a capture check saw, for `lab run` and the TUI's
+	// capture pane; verify's JSON keeps the contract's shape without it.
+	Captured []string `json:"-"`
 }

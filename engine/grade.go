@@ -36,7 +36,7 @@ func grade(l *Lesson, s *netops.Scope, checks []CheckSpec, snap *snapshot.Snapsh
 }
 
 func result(l *Lesson, s *netops.Scope, c CheckSpec, o Outcome) CheckResult {
-	r := CheckResult{ID: c.ID, Title: l.Text(s, c.Title), Passed: o.Passed, Detail: o.Detail}
+	r := CheckResult{ID: c.ID, Title: l.Text(s, c.Title), Passed: o.Passed, Detail: o.Detail, Captured: o.Lines}
 	if r.Title == "" {
 		r.Title = c.Check.Describe(s)
 	}

@@ -278,14 +278,14 @@ title: X
 verify:
   - id: p
     pingg: {to: 10.0.0.12} #<
-`, want: []string{`verify: unknown check "pingg" (known: addr, link, netns, ping, route, sysctl, with id, title, hint)`}},
+`, want: []string{`verify: unknown check "pingg" (known: addr, capture, http, link, netns, ping, route, sysctl, tcp, with id, title, hint)`}},
 
 		{name: "check item with no kind", src: `id: x
 title: X
 verify:
   - id: lonely #<
     title: nothing to check
-`, want: []string{"verify: a check needs one of addr, link, netns, ping, route, sysctl"}},
+`, want: []string{"verify: a check needs one of addr, capture, http, link, netns, ping, route, sysctl, tcp"}},
 
 		{name: "unknown field in a check", src: `id: x
 title: X
@@ -439,7 +439,7 @@ func TestLoadCatalogEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadCatalog: %v", err)
 	}
-	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route"})
+	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat"})
 	for i, want := range []string{"lessons/01-veth.yaml", "lessons/02-bridge.yaml", "lessons/03-route.yaml"} {
 		if c.Lessons[i].File != want {
 			t.Errorf("lesson %s File = %q, want %q", c.Lessons[i].ID, c.Lessons[i].File, want)
@@ -481,8 +481,8 @@ func TestLoadCatalogEmbedded(t *testing.T) {
 		t.Errorf("route env = %v", route.Env)
 	}
 	// Its own steps are untouched; the first only observes.
-	if len(route.Steps) != 5 || len(route.Steps[0].Do) != 0 {
-		t.Errorf("route has %d steps (first with %d ops), want 5 (first with none)", len(route.Steps), len(route.Steps[0].Do))
+	if len(route.Steps) != 6 || len(route.Steps[0].Do) != 0 {
+		t.Errorf("route has %d steps (first with %d ops), want 6 (first with none)", len(route.Steps), len(route.Steps[0].Do))
 	}
 	if got := route.OpSteps(); !reflect.DeepEqual(got, []int{1, 3, 4}) {
 		t.Errorf("route OpSteps = %v, want [1 3 4]", got)
@@ -544,7 +544,7 @@ func TestLoadCatalogGetUnknown(t *testing.T) {
 	if !errors.Is(err, ErrUnknownLesson) {
 		t.Errorf("error %q does not wrap ErrUnknownLesson", err)
 	}
-	if want := `unknown lesson "vxlan" (lessons: veth, bridge, route)`; err.Error() != want {
+	if want := `unknown lesson "vxlan" (lessons: veth, bridge, route, dnat)`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	if l, err := c.Get("bridge"); err != nil || l.ID != "bridge" {
@@ -702,7 +702,7 @@ verify:
 	if err != nil {
 		t.Fatalf("LoadCatalog(%s): %v", dir, err)
 	}
-	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "extra"})
+	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat", "extra"})
 	veth, _ := c.Get("veth")
 	if veth.Title != "A minimal lesson" || veth.File != filepath.Join(dir, "01-veth.yaml") {
 		t.Errorf("veth = %q from %s, want the replacement", veth.Title, veth.File)

@@ -15,14 +15,19 @@ var opKinds = map[string]func() netops.Op{
 	"sysctl":         func() netops.Op { return &netops.Sysctl{} },
 	"masquerade":     func() netops.Op { return &netops.Masquerade{} },
 	"forward_accept": func() netops.Op { return &netops.ForwardAccept{} },
+	"dnat":           func() netops.Op { return &netops.DNAT{} },
+	"process":        func() netops.Op { return &netops.Process{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.
 var checkKinds = map[string]func() Check{
-	"ping":   func() Check { return &PingCheck{} },
-	"netns":  func() Check { return &NetnsCheck{} },
-	"link":   func() Check { return &LinkCheck{} },
-	"addr":   func() Check { return &AddrCheck{} },
-	"route":  func() Check { return &RouteCheck{} },
-	"sysctl": func() Check { return &SysctlCheck{} },
+	"ping":    func() Check { return &PingCheck{} },
+	"netns":   func() Check { return &NetnsCheck{} },
+	"link":    func() Check { return &LinkCheck{} },
+	"addr":    func() Check { return &AddrCheck{} },
+	"route":   func() Check { return &RouteCheck{} },
+	"sysctl":  func() Check { return &SysctlCheck{} },
+	"http":    func() Check { return &HTTPCheck{} },
+	"tcp":     func() Check { return &TCPCheck{} },
+	"capture": func() Check { return &CaptureCheck{} },
 }

@@ -3,6 +3,8 @@ package lessons_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/cnilab/lab/engine"
@@ -12,7 +14,22 @@ import (
 
 // TestMain fails the package when anything it did shows in the machine's
 // own network namespace.
-func TestMain(m *testing.M) { machine.Main(m) }
+func TestMain(m *testing.M) {
+	// Lessons start `lab serve` and friends: build the lab binary for them.
+	dir, err := os.MkdirTemp("", "cnilab-selftest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "lab")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/cnilab/lab").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build lab: %v\n%s", err, out)
+		os.Exit(2)
+	}
+	os.Setenv("CNILAB_BIN", bin)
+	machine.Main(m)
+}
 
 // TestSelfTest is the self-test DESIGN.md asks of every lesson, like
 // rustlings' check that every exercise starts unsolved and every solution

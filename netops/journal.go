@@ -13,9 +13,11 @@ import (
 // kernel object exists, so a crash at any point leaves a journal that knows
 // at least everything that exists.
 type Entry struct {
-	Kind  string `json:"kind"`            // "netns", "claim-netns", "link", "nft-table"
-	Netns string `json:"netns,omitempty"` // real namespace holding a link or table
-	Name  string `json:"name"`            // real name of the object
+	Kind  string `json:"kind"`            // "netns", "claim-netns", "link", "nft-table", "process"
+	Netns string `json:"netns,omitempty"` // real namespace holding a link, table or process
+	Name  string `json:"name"`            // real name of the object (a process: its job name)
+	Pid   int    `json:"pid,omitempty"`   // a process, once started
+	Start uint64 `json:"start,omitempty"` // its start time in clock ticks, so a reused pid is not killed
 }
 
 const (
@@ -23,6 +25,7 @@ const (
 	KindClaimNetns = "claim-netns"
 	KindLink       = "link"
 	KindNftTable   = "nft-table"
+	KindProcess    = "process"
 )
 
 func (s *Scope) journalPath() string { return filepath.Join(s.StateDir, "journal") }

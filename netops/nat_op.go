@@ -119,3 +119,51 @@ func checkCIDR(what, s string) error {
 	}
 	return nil
 }
+
+// DNAT rewrites the destination of packets arriving for a port of the host
+// to another address and port: Docker's `-p 80:80`, the article's port
+// forward. It applies to packets coming in (PREROUTING), not to what the
+// host itself sends.
+//
+// Equivalent to: `nft add rule ip cnilab prerouting tcp dport 80 dnat to 172.18.0.3:80`
+// (iptables: `iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 172.18.0.3:80`)
+type DNAT struct {
+	Netns string `yaml:"netns"`
+	Proto string `yaml:"proto"` // tcp (default) or udp
+	Dport int    `yaml:"dport"`
+	To    string `yaml:"to"` // "172.18.0.3:80"
+	In    string `yaml:"in"` // only packets arriving on this link (optional)
+}
+
+func (o DNAT) rule(s *Scope, real string) nft.DNAT {
+	to, _ := netip.ParseAddrPort(o.To)
+	return nft.DNAT{Netns: real, Table: s.Table(), Proto: o.Proto, Dport: uint16(o.Dport),
+		ToAddr: to.Addr().String(), ToPort: to.Port(), InIface: o.In}
+}
+
+func (o DNAT) Commands(r Resolver) []string {
+	return inAll(r, o.Netns, o.rule(scopeOf(r), "").Command())
+}
+
+func (o DNAT) Namespaces() []string { return []string{orHost(o.Netns)} }
+
+func (o DNAT) Validate() error {
+	if o.Proto != "" && o.Proto != "tcp" && o.Proto != "udp" {
+		return fmt.Errorf("dnat: proto %q, want tcp or udp", o.Proto)
+	}
+	if o.Dport < 1 || o.Dport > 65535 {
+		return fmt.Errorf("dnat: dport %d is not a port", o.Dport)
+	}
+	if to, err := netip.ParseAddrPort(o.To); err != nil || !to.Addr().Is4() {
+		return fmt.Errorf("dnat: to %q is not IPv4:port like 172.18.0.3:80", o.To)
+	}
+	return nil
+}
+
+func (o DNAT) Apply(s *Scope) error {
+	real := s.Netns(orHost(o.Netns))
+	if err := s.recordTable(real); err != nil {
+		return err
+	}
+	return o.rule(s, real).Apply()
+}

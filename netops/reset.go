@@ -20,13 +20,21 @@ func (s *Scope) Reset() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	doomed := map[string]bool{}
+	doomed, jobs := map[string]bool{}, map[string]bool{}
 	for _, e := range entries {
-		if e.Kind == KindNetns || e.Kind == KindClaimNetns {
+		switch e.Kind {
+		case KindNetns, KindClaimNetns:
 			doomed[e.Name] = true
+		case KindProcess:
+			jobs[e.Name] = true
 		}
 	}
-	var removed []string
+	// Processes first: one that holds a namespace would keep it alive after
+	// its name is gone.
+	removed, err := s.stopProcesses(jobs)
+	if err != nil {
+		return removed, err
+	}
 	seen := map[Entry]bool{}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]

@@ -210,14 +210,21 @@ func wantNotView(t testing.TB, view string, parts ...string) {
 // has more lines than height.
 func wantFits(t testing.TB, what, view string, width, height int) {
 	t.Helper()
+	if err := fits(view, width, height); err != "" {
+		t.Errorf("%s at %dx%d: %s\nview:\n%s", what, width, height, err, view)
+	}
+}
+
+// fits says how view overflows a width x height terminal, or "".
+func fits(view string, width, height int) string {
 	lines := strings.Split(view, "\n")
 	for i, l := range lines {
 		if w := lipgloss.Width(l); w > width {
-			t.Errorf("%s at %dx%d: line %d is %d columns wide:\n%q\nview:\n%s", what, width, height, i+1, w, l, view)
-			return
+			return fmt.Sprintf("line %d is %d columns wide: %q", i+1, w, l)
 		}
 	}
 	if len(lines) > height {
-		t.Errorf("%s at %dx%d: %d lines:\n%s", what, width, height, len(lines), view)
+		return fmt.Sprintf("%d lines", len(lines))
 	}
+	return ""
 }

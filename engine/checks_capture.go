@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/capture"
+)
+
+// CaptureCheck captures on a link while a probe runs and looks for a packet
+// whose one-line summary contains Match: the source rewritten to 172.17.0.33
+// on eth0, the destination rewritten to 172.18.0.3 on docker0, ARP on a
+// bridge. It proves on the wire what the other checks infer.
+type CaptureCheck struct {
+	Netns string     `yaml:"netns"`
+	Dev   string     `yaml:"dev"`
+	Match string     `yaml:"match"`
+	Ping  *PingCheck `yaml:"ping"`
+	HTTP  *HTTPCheck `yaml:"http"`
+	TCP   *TCPCheck  `yaml:"tcp"`
+}
+
+// captureBound limits a capture that sees no end of packets.
+const captureBound = 3 * time.Second
+
+func (c CaptureCheck) probe() Check {
+	switch {
+	case c.Ping != nil:
+		return c.Ping
+	case c.HTTP != nil:
+		return c.HTTP
+	case c.TCP != nil:
+		return c.TCP
+	}
+	return nil
+}
+
+func (c CaptureCheck) Namespaces() []string {
+	out := []string{orHost(c.Netns)}
+	if p := c.probe(); p != nil {
+		out = append(out, p.Namespaces()...)
+	}
+	return out
+}
+
+func (c CaptureCheck) Behaviour() bool { return true }
+
+func (c CaptureCheck) Validate() error {
+	if c.Dev == "" || c.Match == "" {
+		return fmt.Errorf("capture check: dev and match are required")
+	}
+	n := 0
+	for _, p := range []bool{c.Ping != nil, c.HTTP != nil, c.TCP != nil} {
+		if p {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("capture check on %s: give one probe to run while capturing (ping, http or tcp)", c.Dev)
+	}
+	return c.probe().Validate()
+}
+
+func (c CaptureCheck) Describe(r netops.Resolver) string {
+	return fmt.Sprintf("on %s in %s, while %s: %q", c.Dev, r.Netns(orHost(c.Netns)), c.probe().Describe(r), c.Match)
+}
+
+func (c CaptureCheck) Evaluate(e *Eval) Outcome {
+	real := e.Scope.Netns(orHost(c.Netns))
+	sess, err := capture.Start(capture.Options{Netns: real, Iface: c.Dev, Timeout: captureBound})
+	if err != nil {
+		return fail(err.Error())
+	}
+	probed := c.probe().Evaluate(e)
+	// The last replies may still be in the socket: give the reader a moment.
+	time.Sleep(20 * time.Millisecond)
+	pkts := sess.Stop()
+	var lines []string
+	var hit string
+	for _, p := range pkts {
+		lines = append(lines, p.Line)
+		if hit == "" && strings.Contains(p.Line, c.Match) {
+			hit = p.Line
+		}
+	}
+	o := Outcome{Lines: lines}
+	switch {
+	case hit != "":
+		o.Passed, o.Detail = true, hit
+	case len(lines) == 0:
+		o.Detail = fmt.Sprintf("nothing crossed %s in %s (the probe: %s)", c.Dev, real, probed.Detail)
+	default:
+		o.Detail = fmt.Sprintf("no packet on %s in %s matches %q; saw %d, first: %s", c.Dev, real, c.Match, len(lines), lines[0])
+	}
+	return o
+}

@@ -1,0 +1,226 @@
+// Package capture records the frames crossing one interface of a network
+// namespace, as tcpdump does, without a process per capture: one AF_PACKET
+// socket opened inside the namespace and read from an ordinary goroutine.
+// Each frame comes with a tcpdump-like one-liner, and WritePcap saves a
+// capture for tcpdump or Wireshark.
+package capture
+
+import (
+	"errors"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Packet is one frame seen on the interface.
+type Packet struct {
+	Time  time.Time // when the kernel saw it
+	Iface string
+	Dir   string // "In" or "Out": received by the interface, or sent by it
+	Line  string // tcpdump-like one-liner, see Format
+	Data  []byte // the raw Ethernet frame, cut at 262144 bytes
+	wire  int    // length on the wire when larger than len(Data)
+}
+
+// Options says where to capture and when to stop.
+type Options struct {
+	Netns   string        // namespace name, as in /run/netns
+	Iface   string        // interface name inside that namespace
+	Count   int           // stop after this many kept packets; 0 = no limit
+	Timeout time.Duration // stop after this long; required
+	// Filter, when set, keeps only the packets it returns true for; Count
+	// counts kept packets only.
+	Filter func(Packet) bool
+}
+
+// Session is a capture running in the background: start it before a probe,
+// stop it after.
+type Session struct {
+	opt  Options
+	f    *os.File
+	each func(Packet) // Stream's callback; nil for Start
+	// stopAt (unix nanoseconds) bounds the final drain: frames the kernel
+	// stamped later than this are not kept.
+	stopAt atomic.Int64
+	done   chan struct{}
+	// Written by the reader goroutine only; read after done is closed.
+	pkts []Packet
+	n    int
+	err  error
+}
+
+// Start opens the capture and returns at once; frames are read in the
+// background until Count, Timeout, Stop or Wait.
+//
+// Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE &`
+func Start(opt Options) (*Session, error) { return start(opt, nil) }
+
+// Capture captures until Count packets were kept or Timeout passed.
+//
+// Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE -c COUNT`
+func Capture(opt Options) ([]Packet, error) {
+	s, err := Start(opt)
+	if err != nil {
+		return nil, err
+	}
+	pkts := s.Wait()
+	return pkts, s.Err()
+}
+
+// Stream calls each, from one goroutine, as packets arrive, until Count
+// packets were kept or Timeout passed. Packets are not kept in memory, so
+// a long live capture costs nothing per packet.
+//
+// Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE`
+func Stream(opt Options, each func(Packet)) error {
+	s, err := StartStream(opt, each)
+	if err != nil {
+		return err
+	}
+	s.Wait()
+	return s.Err()
+}
+
+// StartStream is Stream in the background, for a caller that stops on its
+// own signal (ctrl-c): each is called until Count, Timeout or Stop. Stop
+// and Wait return no packets, and each is not called once they returned.
+//
+// Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE`
+func StartStream(opt Options, each func(Packet)) (*Session, error) {
+	if each == nil {
+		each = func(Packet) {}
+	}
+	return start(opt, each)
+}
+
+func start(opt Options, each func(Packet)) (*Session, error) {
+	if opt.Timeout <= 0 {
+		return nil, where(opt.Iface, opt.Netns, errors.New("timeout must be positive"))
+	}
+	if opt.Count < 0 {
+		return nil, where(opt.Iface, opt.Netns, errors.New("count must not be negative"))
+	}
+	f, err := openPacket(opt.Netns, opt.Iface)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{opt: opt, f: f, each: each, done: make(chan struct{})}
+	// The timeout is a read deadline: the runtime poller wakes the reader,
+	// no timer goroutine and no polling loop needed.
+	end := time.Now().Add(opt.Timeout)
+	s.stopAt.Store(end.UnixNano())
+	if err := f.SetReadDeadline(end); err != nil {
+		f.Close()
+		return nil, where(opt.Iface, opt.Netns, err)
+	}
+	go s.run()
+	return s, nil
+}
+
+// Stop ends the capture and returns the packets kept, in arrival order.
+// Frames that reached the interface before the call are still kept: a probe
+// that already got its answer finds that answer in the capture.
+func (s *Session) Stop() []Packet {
+	now := time.Now()
+	for {
+		old := s.stopAt.Load()
+		if now.UnixNano() >= old || s.stopAt.CompareAndSwap(old, now.UnixNano()) {
+			break
+		}
+	}
+	// Fails harmlessly when the reader already finished and closed the file.
+	s.f.SetReadDeadline(now)
+	<-s.done
+	return s.pkts
+}
+
+// Wait blocks until Count packets were kept or Timeout passed, and returns
+// the packets kept, in arrival order.
+func (s *Session) Wait() []Packet {
+	<-s.done
+	return s.pkts
+}
+
+// Err reports why the capture ended early (the interface went away, ...),
+// nil when it ended by Count, Timeout or Stop. Call it after Stop or Wait.
+func (s *Session) Err() error {
+	<-s.done
+	return s.err
+}
+
+// run is the reader goroutine; it owns the socket and closes it.
+func (s *Session) run() {
+	defer close(s.done)
+	defer s.f.Close()
+	rc, err := s.f.SyscallConn()
+	if err != nil {
+		s.err = where(s.opt.Iface, s.opt.Netns, err)
+		return
+	}
+	r := newReader()
+	for {
+		var fr frame
+		var rerr error
+		err := rc.Read(func(fd uintptr) bool {
+			fr, rerr = r.recv(int(fd))
+			// false: queue empty, park until the poller says readable.
+			return !errors.Is(rerr, unix.EAGAIN)
+		})
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			s.drain(rc, r)
+			return
+		case err != nil:
+			s.err = where(s.opt.Iface, s.opt.Netns, err)
+			return
+		case errors.Is(rerr, unix.EINTR):
+			continue
+		case rerr != nil:
+			// ENETDOWN: the interface went down or was deleted.
+			s.err = where(s.opt.Iface, s.opt.Netns, rerr)
+			return
+		}
+		if s.keep(fr) {
+			return
+		}
+	}
+}
+
+// drain keeps what was already queued when the deadline passed. Control
+// runs without the deadline check that makes Read fail at once.
+func (s *Session) drain(rc syscall.RawConn, r *reader) {
+	stop := time.Unix(0, s.stopAt.Load())
+	rc.Control(func(fd uintptr) {
+		for {
+			fr, err := r.recv(int(fd))
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			if err != nil || fr.when.After(stop) || s.keep(fr) {
+				return
+			}
+		}
+	})
+}
+
+// keep decodes, filters and records one frame; it reports whether Count
+// is reached.
+func (s *Session) keep(fr frame) bool {
+	p := Packet{Time: fr.when, Iface: s.opt.Iface, Dir: "In", Line: Format(fr.data), Data: fr.data, wire: fr.wire}
+	if fr.out {
+		p.Dir = "Out"
+	}
+	if s.opt.Filter != nil && !s.opt.Filter(p) {
+		return false
+	}
+	s.n++
+	if s.each != nil {
+		s.each(p)
+	} else {
+		s.pkts = append(s.pkts, p)
+	}
+	return s.opt.Count > 0 && s.n >= s.opt.Count
+}

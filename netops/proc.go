@@ -1,0 +1,237 @@
+package netops
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/cnilab/lab/netops/probe"
+)
+
+// Process starts a long-lived program inside a namespace: the web server of
+// the dnat lesson, later the pause process and the containers of a pod. It
+// runs on after lab exits and is stopped by reset. "lab" as the program is
+// the lab binary itself (`lab serve` is the articles' nginx).
+//
+// Equivalent to: `ip netns exec web lab serve --port 80 &`
+type Process struct {
+	Name     string `yaml:"name"` // job name, unique in the scope
+	Netns    string `yaml:"netns"`
+	Run      string `yaml:"run"`       // the command line, split on spaces
+	WaitPort int    `yaml:"wait_port"` // wait until something listens on this TCP port
+}
+
+// Marks in a process's environment: reset finds lab's processes by them even
+// when lab crashed between starting one and writing its pid down.
+const (
+	envScope = "CNILAB_SCOPE"
+	envJob   = "CNILAB_JOB"
+)
+
+func (o Process) Commands(r Resolver) []string {
+	return []string{in(r, o.Netns, o.Run+" &")}
+}
+
+func (o Process) Namespaces() []string { return []string{orHost(o.Netns)} }
+
+func (o Process) Validate() error {
+	if o.Name == "" || strings.ContainsAny(o.Name, " /=\x00") {
+		return fmt.Errorf("process: a job name without spaces is required, got %q", o.Name)
+	}
+	if len(strings.Fields(o.Run)) == 0 {
+		return fmt.Errorf("process %q: run is required", o.Name)
+	}
+	if o.WaitPort < 0 || o.WaitPort > 65535 {
+		return fmt.Errorf("process %q: wait_port %d is not a port", o.Name, o.WaitPort)
+	}
+	return nil
+}
+
+func (o Process) Apply(s *Scope) error {
+	real := s.Netns(orHost(o.Netns))
+	if pid := s.jobPid(o.Name); pid > 0 {
+		return nil // already running
+	}
+	argv := strings.Fields(o.Run)
+	if argv[0] == "lab" {
+		bin, err := LabBinary()
+		if err != nil {
+			return fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
+		}
+		argv[0] = bin
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
+	}
+	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name}); err != nil {
+		return err
+	}
+	logf, err := os.OpenFile(filepath.Join(s.StateDir, o.Name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("log of process %q: %w", o.Name, err)
+	}
+	defer logf.Close()
+	cmd := &exec.Cmd{
+		Path: path, Args: argv,
+		Env:    append(os.Environ(), envScope+"="+s.Name, envJob+"="+o.Name),
+		Stdout: logf, Stderr: logf, // files: Start then needs no copying goroutines
+		// Its own session: the learner's terminal closing does not stop it.
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+	}
+	// The child inherits the namespace of the thread that forks it.
+	if err := ns.Do(real, cmd.Start); err != nil {
+		return fmt.Errorf("start process %q (%s) in netns %q: %w", o.Name, o.Run, real, err)
+	}
+	pid := cmd.Process.Pid
+	cmd.Process.Release()
+	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: startTime(pid)}); err != nil {
+		return err
+	}
+	if o.WaitPort > 0 {
+		return waitListening(real, o.Name, pid, o.WaitPort)
+	}
+	return nil
+}
+
+// waitListening waits, bounded, until the process accepts connections, so
+// the checks after the step do not race its start.
+func waitListening(real, name string, pid, port int) error {
+	dst := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		r := probe.TCP(real, dst, 100*time.Millisecond)
+		if r.OK {
+			return nil
+		}
+		if !alive(pid) {
+			return fmt.Errorf("process %q in netns %q exited before listening on port %d (see its log in the state dir)", name, real, port)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("process %q in netns %q does not listen on port %d: %s", name, real, port, r.Reason)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// jobPid is the pid of a running job of this scope, or 0.
+func (s *Scope) jobPid(name string) int {
+	entries, _ := s.Journal()
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.Kind == KindProcess && e.Name == name && e.Pid > 0 {
+			if alive(e.Pid) && startTime(e.Pid) == e.Start {
+				return e.Pid
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// stopProcesses ends every process that carries this scope's mark and whose
+// job the journal knows: SIGTERM, then SIGKILL for what is still alive.
+func (s *Scope) stopProcesses(jobs map[string]bool) ([]string, error) {
+	pids := s.markedProcesses(jobs)
+	var stopped []string
+	for pid, job := range pids {
+		if err := syscall.Kill(pid, syscall.SIGTERM); err == nil {
+			stopped = append(stopped, fmt.Sprintf("process %s (pid %d)", job, pid))
+		}
+	}
+	deadline := time.Now().Add(time.Second)
+	for pid := range pids {
+		for alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		if alive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	return stopped, nil
+}
+
+// markedProcesses finds the processes whose environment says they are a job
+// of this scope that the journal knows.
+func (s *Scope) markedProcesses(jobs map[string]bool) map[int]string {
+	out := map[int]string{}
+	if len(jobs) == 0 {
+		return out
+	}
+	dirs, _ := os.ReadDir("/proc")
+	scopeMark := []byte(envScope + "=" + s.Name + "\x00")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", d.Name(), "environ"))
+		if err != nil || !bytes.Contains(env, scopeMark) {
+			continue
+		}
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if job, ok := strings.CutPrefix(string(kv), envJob+"="); ok && jobs[job] {
+				out[pid] = job
+			}
+		}
+	}
+	return out
+}
+
+// alive reports whether pid runs (a zombie does not count).
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	f := statFields(b)
+	return len(f) > 0 && f[0] != "Z" && f[0] != "X"
+}
+
+// startTime is field 22 of /proc/PID/stat: when the process started, in
+// clock ticks since boot. With the pid it names one process for good.
+func startTime(pid int) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := statFields(b)
+	if len(f) < 20 {
+		return 0
+	}
+	v, _ := strconv.ParseUint(f[19], 10, 64)
+	return v
+}
+
+// statFields are the fields of /proc/PID/stat after the command name (which
+// may hold spaces): state is the first.
+func statFields(b []byte) []string {
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(string(b[i+1:]))
+}
+
+// LabBinary finds the lab executable to run `lab serve` and friends:
+// $CNILAB_BIN, else this program when it is lab, else lab on PATH.
+func LabBinary() (string, error) {
+	if b := os.Getenv("CNILAB_BIN"); b != "" {
+		return b, nil
+	}
+	if self, err := os.Executable(); err == nil && filepath.Base(self) == "lab" {
+		return self, nil
+	}
+	if p, err := exec.LookPath("lab"); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("cannot find the lab binary (set CNILAB_BIN)")
+}
