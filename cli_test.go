@@ -25,9 +25,10 @@ var lessonNetns = map[string][]string{
 	"veth":   {"client", "server"},
 	"bridge": {"client1", "server1"},
 	"route":  {"client1", "server1"},
+	"dnat":   {"web"},
 }
 
-var lessonIDs = []string{"veth", "bridge", "route"}
+var lessonIDs = []string{"veth", "bridge", "route", "dnat"}
 
 // 1. Never set up, run, verify, reset, reset again.
 func TestCLILifecycle(t *testing.T) {
@@ -78,6 +79,9 @@ func TestCLILifecycle(t *testing.T) {
 			want(t, reset, 0)
 			for _, n := range append([]string{"host", "world"}, lessonNetns[l]...) {
 				wantContains(t, "lab reset", reset.stdout, "removed netns "+s+"-"+n+"\n")
+			}
+			if l == "dnat" {
+				wantContains(t, "lab reset", reset.stdout, "removed process web")
 			}
 			wantNothing(t, s)
 
@@ -177,6 +181,15 @@ const (
 	nftMasq      = `nft add table ip nat
 nft add chain ip nat postrouting '{ type nat hook postrouting priority srcnat; }'
 nft add rule ip nat postrouting ip saddr 172.30.0.0/24 oifname eth0 masquerade`
+)
+
+// The article's port forward, and the same with the other backends.
+const (
+	iptablesDNAT = "iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 172.18.0.3:80"
+	legacyDNAT   = "iptables-legacy -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 172.18.0.3:80"
+	nftDNAT      = `nft add table ip nat
+nft add chain ip nat prerouting '{ type nat hook prerouting priority dstnat; }'
+nft add rule ip nat prerouting tcp dport 80 dnat to 172.18.0.3:80`
 )
 
 // byHand is one way a learner might type a lesson in lab shell after
@@ -302,6 +315,34 @@ func TestCLIByHand(t *testing.T) {
 				wantFailed(t, r, "server1-reaches-world", nil, nil)
 				wantFailed(t, r, "server1-reaches-host", nil, nil)
 				wantPassed(t, r, "client1-reaches-world", "client1-reaches-host", "client1-default-route")
+			}},
+		{name: "dnat/iptables", scope: "c3dipt", lesson: "dnat", code: 0,
+			script: func(t *testing.T, s string) string { return iptablesDNAT + "\n" }},
+		{name: "dnat/iptables-legacy", scope: "c3dlegacy", lesson: "dnat", code: 0,
+			script: func(t *testing.T, s string) string { return legacyDNAT + "\n" }},
+		{name: "dnat/nft", scope: "c3dnft", lesson: "dnat", code: 0,
+			script: func(t *testing.T, s string) string { return nftDNAT + "\n" }},
+		{name: "dnat/wrong-port", scope: "c3dport", lesson: "dnat", code: 1,
+			script: func(t *testing.T, s string) string { return edit(t, iptablesDNAT, "--dport 80", "--dport 8080") + "\n" },
+			check: func(t *testing.T, s string, r reportJSON) {
+				wantFailed(t, r, "world-gets-page", []string{"connection refused"}, []string{"PREROUTING"})
+				wantFailed(t, r, "destination-rewritten", nil, nil)
+				wantPassed(t, r, "host-gets-page")
+			}},
+		{name: "dnat/wrong-destination", scope: "c3ddest", lesson: "dnat", code: 1,
+			script: func(t *testing.T, s string) string {
+				return edit(t, iptablesDNAT, "172.18.0.3:80", "172.18.0.3:8080") + "\n"
+			},
+			check: func(t *testing.T, s string, r reportJSON) {
+				wantFailed(t, r, "world-gets-page", []string{"connection refused"}, nil)
+				wantFailed(t, r, "destination-rewritten", nil, nil)
+			}},
+		{name: "dnat/output-only", scope: "c3dout", lesson: "dnat", code: 1,
+			script: func(t *testing.T, s string) string { return edit(t, iptablesDNAT, "PREROUTING", "OUTPUT") + "\n" },
+			check: func(t *testing.T, s string, r reportJSON) {
+				// OUTPUT catches what the host sends, not what the world sends.
+				wantFailed(t, r, "world-gets-page", nil, nil)
+				wantPassed(t, r, "host-gets-page")
 			}},
 	}
 	for _, c := range cases {
@@ -648,4 +689,39 @@ func TestCLIShellIsTheSandboxHost(t *testing.T) {
 			t.Errorf("the machine's own namespace has %s", a)
 		}
 	}
+}
+
+// The capture of issue 4's acceptance: while client1 pings the world, the
+// host's eth0 shows the masqueraded source, and the pcap file lab writes is
+// one tcpdump reads.
+func TestCLICapturePcap(t *testing.T) {
+	t.Parallel()
+	s := newScope(t, "c8cap")
+	if _, err := exec.LookPath("tcpdump"); err != nil {
+		t.Skip("tcpdump is not installed (make deps)")
+	}
+	want(t, lab(t, "run", "route", "--scope", s), 0)
+	pcap := filepath.Join(t.TempDir(), "f.pcap")
+	capture := exec.Command(labBin, "capture", s+"-host", "eth0", "--scope", s, "--timeout", "3s", "--pcap", pcap)
+	var out, errOut strings.Builder
+	capture.Stdout, capture.Stderr = &out, &errOut
+	if err := capture.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Ping until the capture has started and seen the pings, bounded.
+	for i := 0; i < 20 && !strings.Contains(out.String(), "ICMP echo reply"); i++ {
+		exec.Command("ip", "netns", "exec", s+"-client1", "ping", "-c", "1", "-W", "1", "172.17.0.1").Run()
+	}
+	if err := capture.Wait(); err != nil {
+		t.Fatalf("lab capture: %v\n%s", err, errOut.String())
+	}
+	wantContains(t, "lab capture", out.String(), "eth0 Out IP 172.17.0.33 > 172.17.0.1: ICMP echo request", "eth0 In  IP 172.17.0.1 > 172.17.0.33: ICMP echo reply")
+	if strings.Contains(out.String(), "172.30.0.11 >") {
+		t.Errorf("client1's own address left eth0 unmasqueraded:\n%s", out.String())
+	}
+	read, err := exec.Command("tcpdump", "-n", "-r", pcap).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tcpdump -r: %v\n%s", err, read)
+	}
+	wantContains(t, "tcpdump -r", string(read), "IP 172.17.0.33 > 172.17.0.1: ICMP echo request")
 }

@@ -292,7 +292,7 @@ func wantPassed(t *testing.T, rep reportJSON, ids ...string) {
 
 // logicalNetns is every namespace name a lesson of this suite makes, as
 // the scope prefixes it.
-var logicalNetns = []string{"host", "world", "client", "server", "client1", "server1"}
+var logicalNetns = []string{"host", "world", "client", "server", "client1", "server1", "web"}
 
 func netnsNames(scope string) []string {
 	out := make([]string, len(logicalNetns))
@@ -319,7 +319,25 @@ func leftovers(scope string) []string {
 			out = append(out, fmt.Sprintf("%s/%s exists", ns.RunDir, e.Name()))
 		}
 	}
+	out = append(out, markedProcesses(scope)...)
 	sort.Strings(out)
+	return out
+}
+
+// markedProcesses lists running processes that lab started for the scope
+// (its web servers): reset must stop every one.
+func markedProcesses(scope string) []string {
+	var out []string
+	mark := []byte("CNILAB_SCOPE=" + scope + "\x00")
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		env, err := os.ReadFile(filepath.Join("/proc", d.Name(), "environ"))
+		if err == nil && bytes.Contains(env, mark) {
+			if stat, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat")); err == nil && !bytes.Contains(stat, []byte(") Z ")) {
+				out = append(out, "process "+d.Name()+" of scope "+scope+" still runs")
+			}
+		}
+	}
 	return out
 }
 

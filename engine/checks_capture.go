@@ -10,9 +10,12 @@ import (
 )
 
 // CaptureCheck captures on a link while a probe runs and looks for a packet
-// whose one-line summary contains Match: the source rewritten to 172.17.0.33
-// on eth0, the destination rewritten to 172.18.0.3 on docker0, ARP on a
-// bridge. It proves on the wire what the other checks infer.
+// whose one-line summary contains Match, where * stands for any run of
+// characters ("IP 172.17.0.1.* > 172.18.0.3.80: Flags [S]"): the source
+// rewritten to 172.17.0.33 on eth0, the destination rewritten to 172.18.0.3
+// on docker0, ARP on a bridge. It proves on the wire what the other checks
+// infer. Other checks run at the same time, so a match should name both
+// ends of the packet it looks for.
 type CaptureCheck struct {
 	Netns string     `yaml:"netns"`
 	Dev   string     `yaml:"dev"`
@@ -81,7 +84,7 @@ func (c CaptureCheck) Evaluate(e *Eval) Outcome {
 	var hit string
 	for _, p := range pkts {
 		lines = append(lines, p.Line)
-		if hit == "" && strings.Contains(p.Line, c.Match) {
+		if hit == "" && globMatch(p.Line, c.Match) {
 			hit = p.Line
 		}
 	}
@@ -95,4 +98,23 @@ func (c CaptureCheck) Evaluate(e *Eval) Outcome {
 		o.Detail = fmt.Sprintf("no packet on %s in %s matches %q; saw %d, first: %s", c.Dev, real, c.Match, len(lines), lines[0])
 	}
 	return o
+}
+
+// globMatch reports whether line contains pattern, where * in the pattern
+// matches any run of characters.
+func globMatch(line, pattern string) bool {
+	parts := strings.Split(pattern, "*")
+	i := strings.Index(line, parts[0])
+	if i < 0 {
+		return false
+	}
+	line = line[i+len(parts[0]):]
+	for _, p := range parts[1:] {
+		j := strings.Index(line, p)
+		if j < 0 {
+			return false
+		}
+		line = line[j+len(p):]
+	}
+	return true
 }

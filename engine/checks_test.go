@@ -416,3 +416,21 @@ func TestLessonTextUnit(t *testing.T) {
 	}
 	sameStrings(t, "EnvVars keys", keys, []string{"GW", "HOST_IP", "LAB_HOST", "LAB_SCOPE", "LAB_WORLD"})
 }
+
+func TestGlobMatchUnit(t *testing.T) {
+	line := "IP 172.17.0.1.40044 > 172.18.0.3.80: Flags [S], seq 1, length 0"
+	for _, c := range []struct {
+		pat  string
+		want bool
+	}{
+		{"IP 172.17.0.1.* > 172.18.0.3.80: Flags [S]", true},
+		{"> 172.18.0.3.80: Flags [S]", true},
+		{"IP 172.18.0.1.* > 172.18.0.3.80: Flags [S]", false},
+		{"Flags [S]*IP 172.17.0.1", false}, // order matters
+		{"*", true},
+	} {
+		if got := globMatch(line, c.pat); got != c.want {
+			t.Errorf("globMatch(%q) = %v, want %v", c.pat, got, c.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ declare -A pkg=(
   [iptables]=iptables
   [iptables-legacy]=iptables
   [ping]=iputils-ping
+  [tcpdump]=tcpdump
+  [tmux]=tmux
   [bash]=bash
 )
 missing=()
