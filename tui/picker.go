@@ -49,9 +49,12 @@ func NewPicker(eng Engine, st Styles) *Picker {
 	lm := list.New(items, d, 80, 20)
 	lm.Title = "cnilab — container networking, for real"
 	lm.SetShowStatusBar(false)
-	lm.KeyMap.Quit.SetEnabled(false) // the app decides what q does
+	// The app decides what quits; the list would re-enable its own quit
+	// keys after every update otherwise.
+	lm.DisableQuitKeybindings()
 	if !st.Color {
 		lm.Styles = plainListStyles()
+		lm.Help.Styles = plainHelp()
 	}
 	return &Picker{list: lm}
 }

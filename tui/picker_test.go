@@ -176,7 +176,7 @@ func TestPickerListQuitKeyDisabled(t *testing.T) {
 		}
 		d.keys(k)
 		if d.quits != 0 {
-			t.Skipf("bug: %q quits the picker: the list's Quit binding (%v, help %q) is enabled again by "+
+			t.Fatalf("regression: %q quits the picker: the list's Quit binding (%v, help %q) is enabled again by "+
 				"list.updateKeybindings after every update, so lm.KeyMap.Quit.SetEnabled(false) in NewPicker does not hold "+
 				"(use lm.DisableQuitKeybindings()); the help line also shows %q", k, q.Keys(), q.Help().Desc, q.Help().Key+" "+q.Help().Desc)
 		}

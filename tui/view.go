@@ -129,11 +129,21 @@ func (w *Walk) footer() string {
 
 func (w *Walk) quitDialog() string {
 	st := w.st
+	keep, reset := "keep the lab in place (lab verify, lab shell still work)", "reset it: remove everything the lab made"
+	dialog := st.Dialog
+	if w.width < 72 {
+		// Narrow terminals get the short words and less padding.
+		keep, reset = "keep the lab", "reset it"
+		dialog = dialog.Padding(0, 1)
+	}
 	text := st.Title.Render("Leave the walkthrough?") + "\n\n" +
-		st.Key.Render("k") + "  keep the lab in place (lab verify, lab shell still work)\n" +
-		st.Key.Render("r") + "  reset it: remove everything the lab made\n" +
+		st.Key.Render("k") + "  " + keep + "\n" +
+		st.Key.Render("r") + "  " + reset + "\n" +
 		st.Key.Render("esc") + "  stay"
-	return st.Dialog.Render(text)
+	if w.pendingQuit != "" {
+		text += "\n\n" + st.Subtle.Render("finishing "+w.busy+" first…")
+	}
+	return dialog.Render(text)
 }
 
 func (w *Walk) topoPane(width, height int) string {

@@ -51,6 +51,7 @@ type Walk struct {
 	report        *engine.Report
 	err           error
 	quitting      bool
+	pendingQuit   string // "keep" or "reset", chosen while a kernel job ran
 
 	demo   bool
 	pace   time.Duration
@@ -81,6 +82,7 @@ func NewWalk(eng Engine, l *engine.Lesson, st Styles, opt WalkOptions) *Walk {
 	}
 	if !st.Color {
 		w.bar = progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('#', '-'), progress.WithColors(nil))
+		w.bar.FullColor, w.bar.EmptyColor = nil, nil
 		w.help.Styles = plainHelp()
 	}
 	w.vp = viewport.New()
@@ -119,16 +121,30 @@ func (w *Walk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.err = msg.err
 		w.ready = msg.err == nil
 		w.layout()
+		if cmd := w.afterJob(); cmd != nil {
+			return w, cmd
+		}
 		return w, tea.Batch(w.refreshTopo(), w.demoTick())
 	case stepDoneMsg:
 		w.busy = ""
 		w.steps[msg.step] = stepState{applied: msg.err == nil, res: msg.res, err: msg.err, took: msg.took}
 		w.err = msg.err
+		if msg.err != nil && w.demo {
+			// A demo stops on a failed step for the instructor to explain;
+			// space goes on (and tries the step again).
+			w.paused = true
+		}
 		w.layout()
 		w.vp.GotoBottom()
+		if cmd := w.afterJob(); cmd != nil {
+			return w, cmd
+		}
 		return w, tea.Batch(w.refreshTopo(), w.demoTick())
 	case verifyDoneMsg:
 		w.busy = ""
+		if cmd := w.afterJob(); cmd != nil {
+			return w, cmd
+		}
 		if msg.err != nil {
 			w.err = msg.err
 		} else {
@@ -165,18 +181,13 @@ func (w *Walk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (w *Walk) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if w.mode == modeQuit {
 		switch {
-		case key.Matches(msg, w.keys.Keep):
-			w.quitting = true
-			return tea.Quit
+		case key.Matches(msg, w.keys.Keep), msg.String() == "ctrl+c":
+			return w.quit("keep")
 		case key.Matches(msg, w.keys.Reset):
-			w.busy = "resetting the lab"
-			return tea.Batch(resetCmd(w.eng), w.spin.Tick)
+			return w.quit("reset")
 		case key.Matches(msg, w.keys.Back), msg.String() == "n":
 			w.mode = modeStep
 			w.layout()
-		case msg.String() == "ctrl+c":
-			w.quitting = true
-			return tea.Quit
 		}
 		return nil
 	}
@@ -195,7 +206,9 @@ func (w *Walk) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, w.keys.Back):
 		w.mode = modeStep
-		w.err = nil
+		if w.ready {
+			w.err = nil // dismiss; a failed setup stays on screen
+		}
 		w.layout()
 		return nil
 	case key.Matches(msg, w.keys.Topology):
@@ -216,10 +229,10 @@ func (w *Walk) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, w.keys.Prev):
 		if w.mode == modeStep && w.cursor > 0 {
 			w.cursor--
-			w.layout()
-			w.vp.GotoTop()
 		}
 		w.mode = modeStep
+		w.layout()
+		w.vp.GotoTop()
 		return nil
 	case key.Matches(msg, w.keys.Verify):
 		if w.mode == modeVerify {
@@ -251,6 +264,33 @@ func (w *Walk) next() tea.Cmd {
 		w.vp.GotoTop()
 	}
 	return w.demoTick()
+}
+
+// quit leaves the walkthrough, keeping the lab or resetting it. While a
+// kernel job runs the choice waits for it: one job at a time on a session,
+// and the session must not close under a running step.
+func (w *Walk) quit(how string) tea.Cmd {
+	if w.busy != "" {
+		w.pendingQuit = how
+		w.layout()
+		return nil
+	}
+	if how == "reset" {
+		w.busy = "resetting the lab"
+		w.layout()
+		return tea.Batch(resetCmd(w.eng), w.spin.Tick)
+	}
+	w.quitting = true
+	return tea.Quit
+}
+
+// afterJob carries out a quit chosen while the job that just ended ran.
+func (w *Walk) afterJob() tea.Cmd {
+	if how := w.pendingQuit; how != "" {
+		w.pendingQuit = ""
+		return w.quit(how)
+	}
+	return nil
 }
 
 func (w *Walk) refreshTopo() tea.Cmd {

@@ -231,7 +231,7 @@ func TestWalkVerifyThenPrev(t *testing.T) {
 		t.Fatalf("p in the report: mode %v", w.mode)
 	}
 	if strings.Contains(d.view(), "Verify veth") {
-		t.Skip("bug: p in the verify report sets mode back to the step but does not re-lay out: " +
+		t.Fatal("regression: p in the verify report sets mode back to the step but does not re-lay out: " +
 			"the report stays on screen (walk.go, case Prev: w.layout() only runs when mode was modeStep)")
 	}
 	wantView(t, d.view(), "Step 2/4")
@@ -452,7 +452,7 @@ func TestWalkSetupErrorThenEsc(t *testing.T) {
 	d.keys("esc")
 	v := d.view()
 	if !strings.Contains(v, "operation not permitted") {
-		t.Skip("bug: esc after a failed setup clears w.err, and the body then reads \"⠋ …\" (a frozen spinner with an empty " +
+		t.Fatal("regression: esc after a failed setup clears w.err, and the body then reads \"⠋ …\" (a frozen spinner with an empty " +
 			"job name) instead of the error, though nothing runs (walk.go onKey Back sets w.err = nil; view.go content: !w.ready && w.err == nil)")
 	}
 }
@@ -527,7 +527,7 @@ func TestWalkQuitWhileBusy(t *testing.T) {
 	ranReset := f.count("reset") == 1
 	d.run(pending)
 	if ranReset {
-		t.Skip("bug: r in the quit dialog while a step is applying starts Reset at once, beside the running Step " +
+		t.Fatal("regression: r in the quit dialog while a step is applying starts Reset at once, beside the running Step " +
 			"(two kernel jobs at a time on one Session; walk.go onKey modeQuit does not check w.busy; " +
 			"k likewise quits with the step still running, and cmd_learn.go then closes the session under it)")
 	}
@@ -573,7 +573,7 @@ func TestWalkWindowSize(t *testing.T) {
 					t.Fatalf("walk is %dx%d", w.width, w.height)
 				}
 				if err := fits(d.view(), sz[0], sz[1]); err != "" && st.name == "quit dialog" && sz[0] < 70 {
-					t.Skip("bug: the quit dialog is 67 columns wide whatever the terminal: at " +
+					t.Fatal("regression: the quit dialog is 67 columns wide whatever the terminal: at " +
 						fmt.Sprintf("%dx%d ", sz[0], sz[1]) + err + " (view.go quitDialog/render: lipgloss.Place does not shrink it)")
 				}
 				wantFits(t, st.name, d.view(), sz[0], sz[1])
@@ -674,7 +674,7 @@ func TestWalkDemoStepError(t *testing.T) {
 		d.tick()
 	}
 	if n := f.count("step veth 1"); n > 1 {
-		t.Skipf("bug: the demo applies the failed step again at every tick (%d times after 3 more ticks): "+
+		t.Fatalf("regression: the demo applies the failed step again at every tick (%d times after 3 more ticks): "+
 			"walk.go Update stepDoneMsg schedules demoTick() whatever msg.err, and next() retries an unapplied step", n)
 	}
 }
