@@ -9,6 +9,7 @@ type KeyMap struct {
 	Prev     key.Binding
 	Verify   key.Binding
 	Topology key.Binding
+	Capture  key.Binding
 	Pause    key.Binding
 	Scroll   key.Binding
 	Help     key.Binding
@@ -21,10 +22,11 @@ type KeyMap struct {
 // NewKeyMap returns the walkthrough's keys; demo adds pause.
 func NewKeyMap(demo bool) KeyMap {
 	k := KeyMap{
-		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "apply / next")),
-		Prev:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous")),
+		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n", "apply/next")),
+		Prev:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "back")),
 		Verify:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
 		Topology: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "topology")),
+		Capture:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "capture")),
 		Pause:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pause"), key.WithDisabled()),
 		Scroll:   key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -41,14 +43,14 @@ func NewKeyMap(demo bool) KeyMap {
 
 // ShortHelp is the help bar.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Prev, k.Verify, k.Topology, k.Pause, k.Help, k.Quit}
+	return []key.Binding{k.Next, k.Prev, k.Verify, k.Topology, k.Capture, k.Pause, k.Help, k.Quit}
 }
 
 // FullHelp is the ? view.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Scroll},
-		{k.Verify, k.Topology, k.Pause},
+		{k.Verify, k.Topology, k.Capture, k.Pause},
 		{k.Help, k.Back, k.Quit},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/cnilab/lab/engine"
 	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/cnilab/lab/tui/topo"
 )
@@ -22,7 +23,7 @@ func (w *Walk) layout() {
 	w.help.SetWidth(w.width)
 	w.bar.SetWidth(w.width)
 	mainW, bodyH := w.width, w.bodyHeight()
-	if w.showTopo {
+	if w.side() {
 		if w.width >= wideTopo {
 			mainW = w.width - w.topoWidth() - 1
 		} else {
@@ -71,11 +72,11 @@ func (w *Walk) render() string {
 	if w.mode == modeQuit {
 		body = lipgloss.Place(w.width, w.vp.Height(), lipgloss.Center, lipgloss.Center, w.quitDialog())
 	}
-	if w.showTopo {
+	if w.side() {
 		if w.width >= wideTopo {
-			body = lipgloss.JoinHorizontal(lipgloss.Top, body, " ", w.topoPane(w.topoWidth(), w.vp.Height()))
+			body = lipgloss.JoinHorizontal(lipgloss.Top, body, " ", w.sidePanes(w.topoWidth(), w.vp.Height()))
 		} else {
-			body = lipgloss.JoinVertical(lipgloss.Left, body, w.topoPane(w.width, w.topoHeight()))
+			body = lipgloss.JoinVertical(lipgloss.Left, body, w.sidePanes(w.width, w.topoHeight()))
 		}
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, w.header(), body, w.footer())
@@ -144,6 +145,52 @@ func (w *Walk) quitDialog() string {
 		text += "\n\n" + st.Subtle.Render("finishing "+w.busy+" first…")
 	}
 	return dialog.Render(text)
+}
+
+// side reports whether a pane sits beside (or below) the step.
+func (w *Walk) side() bool { return w.showTopo || w.showCapture }
+
+// sidePanes stacks the panes that are open in the room beside the step.
+func (w *Walk) sidePanes(width, height int) string {
+	switch {
+	case w.showTopo && w.showCapture:
+		top := height * 3 / 5
+		return lipgloss.JoinVertical(lipgloss.Left, w.topoPane(width, top), w.capturePane(width, height-top))
+	case w.showCapture:
+		return w.capturePane(width, height)
+	}
+	return w.topoPane(width, height)
+}
+
+// capturePane shows what the capture checks on screen saw: the step's, or
+// verify's when its report is shown.
+func (w *Walk) capturePane(width, height int) string {
+	st := w.st
+	var checks []engine.CheckResult
+	switch {
+	case w.mode == modeVerify && w.report != nil:
+		checks = w.report.Checks
+	case w.cursor < len(w.steps):
+		checks = w.steps[w.cursor].res.Checks
+	}
+	var lines []string
+	for _, c := range checks {
+		if len(c.Captured) == 0 {
+			continue
+		}
+		lines = append(lines, truncate(c.Title, width-4))
+		for _, l := range c.Captured {
+			lines = append(lines, "  "+truncate(l, width-6))
+		}
+	}
+	if len(lines) == 0 {
+		lines = []string{st.Subtle.Render("no capture in this step: the steps that watch packets show them here")}
+	}
+	lines = append([]string{st.PaneHead.Render("capture (packets seen while the probe ran)")}, lines...)
+	if len(lines) > height-2 {
+		lines = append(lines[:max(1, height-3)], st.Subtle.Render("…"))
+	}
+	return st.Pane.Width(width).Height(height).Render(strings.Join(lines, "\n"))
 }
 
 func (w *Walk) topoPane(width, height int) string {

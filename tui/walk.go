@@ -46,6 +46,7 @@ type Walk struct {
 	busy          string
 	mode          mode
 	showTopo      bool
+	showCapture   bool
 	topo          *snapshot.Snapshot
 	topoErr       error
 	report        *engine.Report
@@ -215,6 +216,10 @@ func (w *Walk) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		w.showTopo = !w.showTopo
 		w.layout()
 		return w.refreshTopo()
+	case key.Matches(msg, w.keys.Capture):
+		w.showCapture = !w.showCapture
+		w.layout()
+		return nil
 	case key.Matches(msg, w.keys.Pause):
 		w.paused = !w.paused
 		w.layout()

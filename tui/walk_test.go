@@ -39,7 +39,7 @@ func TestWalkSetup(t *testing.T) {
 	v := d.view()
 	wantView(t, v, "cnilab · veth — Two namespaces and a veth cable", "step 1/4",
 		"Step 1/4  Create two network namespaces", "network namespace", "press n to apply this step",
-		"n/enter apply / next", "q quit")
+		"n apply/next", "c capture", "q quit")
 	wantNotView(t, v, "scope lab", "Commands") // the default scope is not worth a word
 }
 
@@ -296,7 +296,7 @@ func TestWalkHelp(t *testing.T) {
 		t.Fatal("? did not open the full help")
 	}
 	full := d.view()
-	wantView(t, full, "↑/↓", "scroll", "esc", "close", "previous", "topology")
+	wantView(t, full, "↑/↓", "scroll", "esc", "close", "back", "topology", "capture")
 	wantFits(t, "full help", full, 80, 24)
 	d.keys("?")
 	if w.help.ShowAll || d.view() != short {
