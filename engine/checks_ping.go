@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/cnilab/lab/netops"
@@ -28,13 +27,7 @@ func (c PingCheck) Validate() error {
 	if _, err := netip.ParseAddr(c.To); err != nil {
 		return fmt.Errorf("ping check: to %q is not an IP address", c.To)
 	}
-	if c.Expect != "" && c.Expect != "reply" && c.Expect != "fail" {
-		return fmt.Errorf("ping check: expect %q, want reply or fail", c.Expect)
-	}
-	if c.Reason != "" && c.Expect != "fail" {
-		return fmt.Errorf("ping check: a reason goes with expect: fail")
-	}
-	return nil
+	return checkExpect("ping", c.Expect, "reply", c.Reason)
 }
 
 func (c PingCheck) Describe(r netops.Resolver) string {
@@ -57,19 +50,8 @@ func (c PingCheck) Evaluate(e *Eval) Outcome {
 		timeout = failTimeout
 	}
 	res := probe.Ping(e.Scope.Netns(orHost(c.From)), netip.MustParseAddr(c.To), timeout)
-	if c.Expect == "fail" {
-		switch {
-		case res.OK:
-			return fail(fmt.Sprintf("got a reply from %s, but it should not be reachable yet", c.To))
-		case c.Reason != "" && !strings.Contains(res.Reason, c.Reason):
-			return fail(fmt.Sprintf("failed with %q, expected %q", res.Reason, c.Reason))
-		}
-		return pass(res.Reason)
-	}
-	if !res.OK {
-		return fail(res.Reason)
-	}
-	return pass(fmt.Sprintf("reply in %s (ttl %d)", fmtRTT(res.RTT.Seconds()*1000), res.TTL))
+	return expectOutcome(c.Expect == "fail", res.OK, res.Reason, c.Reason,
+		fmt.Sprintf("reply in %s (ttl %d)", fmtRTT(res.RTT.Seconds()*1000), res.TTL))
 }
 
 // failTimeout bounds a ping that is expected to get no reply.
