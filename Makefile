@@ -7,8 +7,18 @@ TIMEOUT ?= 30m
 
 all: build
 
+# The reference CNI plugins (bridge, host-local, loopback, portmap) and
+# cnitool, pinned as tool directives in go.mod, go to bin/cni/ and bin/.
+CNI_PLUGINS := github.com/containernetworking/plugins/plugins/main/bridge \
+	github.com/containernetworking/plugins/plugins/ipam/host-local \
+	github.com/containernetworking/plugins/plugins/main/loopback \
+	github.com/containernetworking/plugins/plugins/meta/portmap
+
 build:
 	$(GO) build -o $(BIN) .
+	@mkdir -p bin/cni
+	$(GO) build -o bin/cni/ $(CNI_PLUGINS)
+	$(GO) build -o bin/cnitool github.com/containernetworking/cni/cnitool
 
 # The walkthrough needs root: network namespaces, links and nftables.
 run: build deps
@@ -27,7 +37,7 @@ test:
 		exec sudo -E env "PATH=$$PATH" $(MAKE) test; \
 	fi
 	@./scripts/deps.sh
-	$(GO) build -o $(BIN) .
+	$(MAKE) build
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout $(TIMEOUT) ./...
 

@@ -76,6 +76,17 @@ func Do(name string, fn func() error) error {
 	return DoFd(target, name, fn)
 }
 
+// DoPath is Do for a namespace named by a path, such as CNI_NETNS
+// (/var/run/netns/pause_demo or /proc/PID/ns/net).
+func DoPath(path string, fn func() error) error {
+	target, err := netns.GetFromPath(path)
+	if err != nil {
+		return fmt.Errorf("open netns %s: %w", path, err)
+	}
+	defer target.Close()
+	return DoFd(target, path, fn)
+}
+
 // DoFd is Do for a namespace already opened.
 func DoFd(target netns.NsHandle, name string, fn func() error) error {
 	runtime.LockOSThread()
