@@ -30,7 +30,9 @@ deps:
 	@./scripts/deps.sh
 
 # Every test: unit tests, kernel tests in scopes of their own, the lesson
-# self-tests. Kernel tests need root; without it, make asks sudo.
+# self-tests. Kernel tests need root; without it, make asks sudo. Packages run
+# one at a time (-p 1): a CNI plugin run by hand writes host-local's one
+# machine-wide folder, and no other package's lesson may claim it meanwhile.
 test:
 	@if [ "$$(id -u)" != 0 ]; then \
 		echo "make test needs root for the kernel tests; running it with sudo"; \
@@ -39,7 +41,7 @@ test:
 	@./scripts/deps.sh
 	$(MAKE) build
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout $(TIMEOUT) ./...
+	$(GO) test -count=1 -p 1 -timeout $(TIMEOUT) ./...
 
 # Unit tests only: no root, no kernel.
 unit:

@@ -35,6 +35,14 @@ var (
 
 func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 
+// cniPlugins are the reference plugins the CNI lessons run (go.mod's tools).
+var cniPlugins = []string{
+	"github.com/containernetworking/plugins/plugins/main/bridge",
+	"github.com/containernetworking/plugins/plugins/ipam/host-local",
+	"github.com/containernetworking/plugins/plugins/main/loopback",
+	"github.com/containernetworking/plugins/plugins/meta/portmap",
+}
+
 func testMain(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "cnilab-cli-")
 	if err != nil {
@@ -48,11 +56,14 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	labBin = filepath.Join(dir, "lab")
-	build := exec.Command("go", "build", "-o", labBin, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "go build -o", labBin, ".:", err)
-		return 1
+	// lab looks for the CNI plugins in the cni folder next to itself.
+	for _, b := range [][]string{{"-o", labBin, "."}, append([]string{"-o", filepath.Join(dir, "cni") + "/"}, cniPlugins...)} {
+		build := exec.Command("go", append([]string{"build"}, b...)...)
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "go build", b, ":", err)
+			return 1
+		}
 	}
 	progressDir = filepath.Join(dir, "state")
 	os.Setenv("CNILAB_STATE", progressDir)
@@ -292,7 +303,7 @@ func wantPassed(t *testing.T, rep reportJSON, ids ...string) {
 
 // logicalNetns is every namespace name a lesson of this suite makes, as
 // the scope prefixes it.
-var logicalNetns = []string{"host", "world", "client", "server", "client1", "server1", "web"}
+var logicalNetns = []string{"host", "world", "client", "server", "client1", "server1", "web", "pause_demo"}
 
 func netnsNames(scope string) []string {
 	out := make([]string, len(logicalNetns))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cnilab/lab/engine"
+	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/spf13/cobra"
 )
@@ -22,6 +23,7 @@ type runReport struct {
 type stepReport struct {
 	Title    string               `json:"title"`
 	Commands []string             `json:"commands"`
+	Notes    []netops.Note        `json:"output,omitempty"`
 	Diff     []diffLine           `json:"diff"`
 	Checks   []engine.CheckResult `json:"checks"`
 	Error    string               `json:"error,omitempty"`
@@ -109,6 +111,7 @@ func collect(rep *runReport, e engine.Event) {
 	case engine.StepApplied:
 		st := &rep.Steps[len(rep.Steps)-1]
 		st.Commands = append(st.Commands, e.Commands...)
+		st.Notes = e.Notes
 		st.Diff = diffLines(e.Diff)
 		if e.Err != nil {
 			st.Error = e.Err.Error()

@@ -82,7 +82,7 @@ func shellArgv(s *netops.Scope, real string, rest []string) ([]string, error) {
 	body := fmt.Sprintf(`[ -f /etc/bash.bashrc ] && . /etc/bash.bashrc
 [ -f ~/.bashrc ] && . ~/.bashrc
 PS1='\[\e[1;36m\][%s]\[\e[0m\] \w\$ '
-echo "lab shell: you are in netns %s (HOST_IP=$HOST_IP). exit or ctrl-d to leave."
+echo "lab shell: you are in netns %s (HOST_IP=$HOST_IP, CNI_PATH=$CNI_PATH). exit or ctrl-d to leave."
 `, real, real)
 	if err := os.WriteFile(rc, []byte(body), 0o644); err != nil {
 		return nil, fmt.Errorf("write %s: %w", rc, err)
@@ -95,5 +95,7 @@ func shellEnv(s *netops.Scope, real string) []string {
 		"LAB_SCOPE="+s.Name,
 		"LAB_NETNS="+real,
 		"HOST_IP="+netops.HostIP,
+		"CNI_PATH="+netops.CNIPluginDir(),
+		"LAB_NETD="+s.ConfDir(),
 	)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/cnilab/lab/engine"
 )
@@ -49,6 +50,12 @@ func (p *printer) event(e engine.Event) {
 	case engine.StepApplied:
 		for _, c := range e.Commands {
 			fmt.Fprintf(p.w, "  %s %s\n", p.paint("36", "$"), c)
+		}
+		for _, n := range e.Notes {
+			fmt.Fprintf(p.w, "  %s\n", p.paint("1", n.Title))
+			for _, l := range strings.Split(strings.TrimRight(n.Body, "\n"), "\n") {
+				fmt.Fprintf(p.w, "    %s\n", l)
+			}
 		}
 		if e.Err != nil {
 			fmt.Fprintf(p.w, "  %s %v\n", p.paint("31", "error:"), e.Err)

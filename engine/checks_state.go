@@ -44,6 +44,8 @@ type LinkCheck struct {
 	Master    string `yaml:"master"`
 	MTU       int    `yaml:"mtu"`
 	Up        *bool  `yaml:"up"`
+	// Absent asserts there is no such link (after a CNI DEL).
+	Absent bool `yaml:"absent"`
 }
 
 func (c LinkCheck) Namespaces() []string {
@@ -60,10 +62,16 @@ func (c LinkCheck) Validate() error {
 	if c.Peer != "" && c.Kind != "veth" {
 		return fmt.Errorf("link check %q: a peer needs kind veth", c.Name)
 	}
+	if c.Absent && (c.Kind != "" || c.Peer != "" || c.Master != "" || c.MTU != 0 || c.Up != nil) {
+		return fmt.Errorf("link check %q: absent takes no other field", c.Name)
+	}
 	return nil
 }
 func (c LinkCheck) Behaviour() bool { return false }
 func (c LinkCheck) Describe(r netops.Resolver) string {
+	if c.Absent {
+		return fmt.Sprintf("%s has no link %s", r.Netns(orHost(c.Netns)), c.Name)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s in %s", c.Name, r.Netns(orHost(c.Netns)))
 	var parts []string
@@ -96,6 +104,12 @@ func (c LinkCheck) Evaluate(e *Eval) Outcome {
 		return fail("netns "+real+" does not exist", netops.NetnsAdd{Name: orHost(c.Netns)}.Commands(e.Scope)...)
 	}
 	l, ok := n.Link(c.Name)
+	if c.Absent {
+		if ok {
+			return fail(fmt.Sprintf("netns %s still has %s", real, l.Line()))
+		}
+		return pass(fmt.Sprintf("no %s in netns %s", c.Name, real))
+	}
 	if !ok {
 		return fail(fmt.Sprintf("netns %s has no link %s", real, c.Name), c.create(e.Scope)...)
 	}
@@ -158,14 +172,26 @@ type AddrCheck struct {
 	Netns string `yaml:"netns"`
 	Dev   string `yaml:"dev"`
 	Addr  string `yaml:"addr"`
+	// Subnet instead of Addr: any address of that network, as an IPAM
+	// plugin hands them out (10.0.10.0/24 for 10.0.10.2/24 or .3/24).
+	Subnet string `yaml:"subnet"`
 }
 
 func (c AddrCheck) Namespaces() []string { return []string{orHost(c.Netns)} }
 func (c AddrCheck) Validate() error {
+	if c.Subnet != "" {
+		if c.Addr != "" {
+			return fmt.Errorf("addr check on %s: give addr or subnet, not both", c.Dev)
+		}
+		return netops.ForwardAccept{CIDR: c.Subnet}.Validate()
+	}
 	return netops.AddrAdd{Netns: c.Netns, Dev: c.Dev, Addr: c.Addr}.Validate()
 }
 func (c AddrCheck) Behaviour() bool { return false }
 func (c AddrCheck) Describe(r netops.Resolver) string {
+	if c.Subnet != "" {
+		return fmt.Sprintf("%s in %s has an address in %s", c.Dev, r.Netns(orHost(c.Netns)), c.Subnet)
+	}
 	return fmt.Sprintf("%s in %s has %s", c.Dev, r.Netns(orHost(c.Netns)), c.Addr)
 }
 func (c AddrCheck) Evaluate(e *Eval) Outcome {
@@ -173,11 +199,20 @@ func (c AddrCheck) Evaluate(e *Eval) Outcome {
 	if !ok {
 		return fail("netns "+real+" does not exist", netops.NetnsAdd{Name: orHost(c.Netns)}.Commands(e.Scope)...)
 	}
-	add := netops.AddrAdd{Netns: c.Netns, Dev: c.Dev, Addr: c.Addr}.Commands(e.Scope)
 	if _, ok := n.Link(c.Dev); !ok {
-		return fail(fmt.Sprintf("netns %s has no link %s to hold %s", real, c.Dev, c.Addr))
+		return fail(fmt.Sprintf("netns %s has no link %s to hold %s", real, c.Dev, c.Addr+c.Subnet))
 	}
 	have := n.AddrsOf(c.Dev)
+	if c.Subnet != "" {
+		want := netip.MustParsePrefix(c.Subnet)
+		for _, h := range have {
+			if p, err := netip.ParsePrefix(h); err == nil && p.Bits() == want.Bits() && want.Contains(p.Addr()) {
+				return pass("inet " + h + " dev " + c.Dev)
+			}
+		}
+		return fail(fmt.Sprintf("%s in netns %s has no address in %s (it has %s)", c.Dev, real, c.Subnet, orNone(strings.Join(have, ", "))))
+	}
+	add := netops.AddrAdd{Netns: c.Netns, Dev: c.Dev, Addr: c.Addr}.Commands(e.Scope)
 	if slices.Contains(have, c.Addr) {
 		return pass("inet " + c.Addr + " dev " + c.Dev)
 	}

@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/cnilab/lab/netops/snapshot"
+import (
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/snapshot"
+)
 
 // EventType says what happened in a run.
 type EventType int
@@ -22,6 +25,7 @@ type Event struct {
 	Step     int // index into Lesson.Steps
 	Title    string
 	Commands []string
+	Notes    []netops.Note
 	Diff     snapshot.Diff
 	Check    CheckResult
 	Err      error // a step whose operation failed

@@ -6,6 +6,8 @@ package engine
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/cnilab/lab/netops"
 )
@@ -18,12 +20,15 @@ type Lesson struct {
 	Article    string
 	Extends    string   // a lesson whose setup and steps are this one's given state
 	Namespaces []string // logical names the lesson claims
-	Env        map[string]string
-	Setup      []OpSpec
-	Steps      []Step
-	Task       string
-	Verify     []CheckSpec
-	File       string // where it was loaded from, for messages
+	// IPAMNetworks are CNI networks whose host-local folder under
+	// /var/lib/cni/networks the lesson claims (a plugin run by hand writes there).
+	IPAMNetworks []string
+	Env          map[string]string
+	Setup        []OpSpec
+	Steps        []Step
+	Task         string
+	Verify       []CheckSpec
+	File         string // where it was loaded from, for messages
 }
 
 // Step is one step of the walkthrough.
@@ -33,6 +38,9 @@ type Step struct {
 	Do    []OpSpec
 	Check []CheckSpec
 	Line  int
+	// KeepsState marks a step that ends where it started (a DEL followed by
+	// the same ADD): leaving it out changes nothing verify can see.
+	KeepsState bool
 }
 
 // OpSpec is an operation with the place it was written.
@@ -52,13 +60,20 @@ type CheckSpec struct {
 	Line  int
 }
 
-// OpSteps are the indexes of steps that change something. Steps that only
-// observe (a ping that is expected to fail) are not among them.
+// OpSteps are the indexes of steps that change something for good. Steps
+// that only observe (a ping that is expected to fail, a CNI CHECK) and steps
+// that keep the state they found are not among them.
 func (l *Lesson) OpSteps() []int {
 	var out []int
 	for i, s := range l.Steps {
-		if len(s.Do) > 0 {
-			out = append(out, i)
+		if s.KeepsState {
+			continue
+		}
+		for _, op := range s.Do {
+			if r, ok := op.Op.(interface{ ReadOnly() bool }); !ok || !r.ReadOnly() {
+				out = append(out, i)
+				break
+			}
 		}
 	}
 	return out
@@ -75,6 +90,12 @@ func (l *Lesson) EnvVars(s *netops.Scope) [][2]string {
 	for k, v := range l.Env {
 		vars[k] = v
 	}
+	// The pids of the lesson's running processes: PAUSE_PID=...
+	for job, pid := range s.Jobs() {
+		vars[strings.ToUpper(strings.ReplaceAll(job, "-", "_"))+"_PID"] = strconv.Itoa(pid)
+	}
+	vars["CNI_PATH"] = netops.CNIPluginDir()
+	vars["LAB_NETD"] = s.ConfDir()
 	keys := make([]string, 0, len(vars))
 	for k := range vars {
 		keys = append(keys, k)

@@ -21,6 +21,7 @@ type lessonFile struct {
 	Article    string            `yaml:"article"`
 	Extends    string            `yaml:"extends"`
 	Namespaces []string          `yaml:"namespaces"`
+	IPAM       []string          `yaml:"ipam_networks"`
 	Env        map[string]string `yaml:"env"`
 	Setup      yaml.Node         `yaml:"setup"`
 	Steps      []stepFile        `yaml:"steps"`
@@ -29,11 +30,12 @@ type lessonFile struct {
 }
 
 type stepFile struct {
-	Title string    `yaml:"title"`
-	Prose string    `yaml:"prose"`
-	Do    yaml.Node `yaml:"do"`
-	Check yaml.Node `yaml:"check"`
-	Line  int       `yaml:"-"`
+	Title      string    `yaml:"title"`
+	Prose      string    `yaml:"prose"`
+	Do         yaml.Node `yaml:"do"`
+	Check      yaml.Node `yaml:"check"`
+	KeepsState bool      `yaml:"keeps_state"`
+	Line       int       `yaml:"-"`
 }
 
 // Load reads every *.yaml file of fsys (in name order, which is the teaching
@@ -117,7 +119,7 @@ func parse(data []byte) (*Lesson, error) {
 		return nil, err
 	}
 	l := &Lesson{ID: f.ID, Title: f.Title, Summary: f.Summary, Article: f.Article, Extends: f.Extends,
-		Namespaces: f.Namespaces, Env: f.Env, Task: f.Task}
+		Namespaces: f.Namespaces, IPAMNetworks: f.IPAM, Env: f.Env, Task: f.Task}
 	if l.ID == "" || l.Title == "" {
 		return nil, errAt(root, "lesson: id and title are required")
 	}
@@ -137,7 +139,7 @@ func parse(data []byte) (*Lesson, error) {
 		return nil, errAt(keyNode(root, "steps"), "steps: want a plain list of steps")
 	}
 	for i, sf := range f.Steps {
-		st := Step{Title: sf.Title, Prose: sf.Prose, Line: stepNodes[i].Line}
+		st := Step{Title: sf.Title, Prose: sf.Prose, Line: stepNodes[i].Line, KeepsState: sf.KeepsState}
 		where := fmt.Sprintf("step %d", i+1)
 		if st.Title == "" {
 			return nil, errAt(stepNodes[i], "%s: a title is required", where)
@@ -371,6 +373,7 @@ func resolveExtends(all []*Lesson) error {
 		}
 		l.Setup = append(setup, l.Setup...)
 		l.Namespaces = union(p.Namespaces, l.Namespaces)
+		l.IPAMNetworks = union(p.IPAMNetworks, l.IPAMNetworks)
 		for k, v := range p.Env {
 			if _, ok := l.Env[k]; !ok {
 				if l.Env == nil {

@@ -17,6 +17,9 @@ var opKinds = map[string]func() netops.Op{
 	"forward_accept": func() netops.Op { return &netops.ForwardAccept{} },
 	"dnat":           func() netops.Op { return &netops.DNAT{} },
 	"process":        func() netops.Op { return &netops.Process{} },
+	"netns_mount":    func() netops.Op { return &netops.NetnsMount{} },
+	"cni_conf":       func() netops.Op { return &netops.CNIConf{} },
+	"cni":            func() netops.Op { return &netops.CNI{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.
@@ -30,4 +33,5 @@ var checkKinds = map[string]func() Check{
 	"http":    func() Check { return &HTTPCheck{} },
 	"tcp":     func() Check { return &TCPCheck{} },
 	"capture": func() Check { return &CaptureCheck{} },
+	"ipam":    func() Check { return &IPAMCheck{} },
 }

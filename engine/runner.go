@@ -30,6 +30,9 @@ func (r *Runner) Setup(l *Lesson) error {
 	if err := s.Claim(l.Namespaces); err != nil {
 		return err
 	}
+	if err := s.ClaimIPAM(l.IPAMNetworks); err != nil {
+		return err
+	}
 	if err := s.EnsureBase(); err != nil {
 		return err
 	}
@@ -51,6 +54,7 @@ func (r *Runner) Setup(l *Lesson) error {
 // StepResult is what applying one step produced.
 type StepResult struct {
 	Commands []string
+	Notes    []netops.Note // what the operations printed (a CNI result, IPAM files)
 	Diff     snapshot.Diff
 	Checks   []CheckResult
 }
@@ -75,11 +79,14 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 		return StepResult{}, err
 	}
 	var res StepResult
+	s.TakeNotes() // nothing of an earlier step
 	for _, op := range st.Do {
 		res.Commands = append(res.Commands, op.Op.Commands(s)...)
-		if err := op.Op.Apply(s); err != nil {
+		err := op.Op.Apply(s)
+		res.Notes = append(res.Notes, s.TakeNotes()...)
+		if err != nil {
 			err = fmt.Errorf("step %d %q: %w", i+1, st.Title, err)
-			r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Err: err})
+			r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Err: err})
 			return res, err
 		}
 	}
@@ -91,7 +98,7 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 		return res, err
 	}
 	res.Diff = snapshot.Compare(before, after, false)
-	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Diff: res.Diff})
+	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Diff: res.Diff})
 	if len(st.Check) > 0 {
 		if res.Checks, err = grade(l, s, st.Check, &after); err != nil {
 			return res, err

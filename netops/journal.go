@@ -18,6 +18,9 @@ type Entry struct {
 	Name  string `json:"name"`            // real name of the object (a process: its job name)
 	Pid   int    `json:"pid,omitempty"`   // a process, once started
 	Start uint64 `json:"start,omitempty"` // its start time in clock ticks, so a reused pid is not killed
+	// Made lists folders that did not exist when an IPAM folder was claimed
+	// (/var/lib/cni, /var/lib/cni/networks): reset removes them when empty.
+	Made []string `json:"made,omitempty"`
 }
 
 const (
@@ -26,6 +29,7 @@ const (
 	KindLink       = "link"
 	KindNftTable   = "nft-table"
 	KindProcess    = "process"
+	KindIPAMDir    = "ipam-dir" // host-local's folder of a network, claimed by name
 )
 
 func (s *Scope) journalPath() string { return filepath.Join(s.StateDir, "journal") }

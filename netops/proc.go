@@ -27,6 +27,9 @@ type Process struct {
 	Netns    string `yaml:"netns"`
 	Run      string `yaml:"run"`       // the command line, split on spaces
 	WaitPort int    `yaml:"wait_port"` // wait until something listens on this TCP port
+	// NewNetns starts it in a network namespace of its own, with no name,
+	// as `docker run --network none` does for a pause container.
+	NewNetns bool `yaml:"new_netns"`
 }
 
 // Marks in a process's environment: reset finds lab's processes by them even
@@ -37,10 +40,18 @@ const (
 )
 
 func (o Process) Commands(r Resolver) []string {
+	if o.NewNetns {
+		return []string{"unshare --net " + o.Run + " &"}
+	}
 	return []string{in(r, o.Netns, o.Run+" &")}
 }
 
-func (o Process) Namespaces() []string { return []string{orHost(o.Netns)} }
+func (o Process) Namespaces() []string {
+	if o.NewNetns {
+		return nil
+	}
+	return []string{orHost(o.Netns)}
+}
 
 func (o Process) Validate() error {
 	if o.Name == "" || strings.ContainsAny(o.Name, " /=\x00") {
@@ -48,6 +59,9 @@ func (o Process) Validate() error {
 	}
 	if len(strings.Fields(o.Run)) == 0 {
 		return fmt.Errorf("process %q: run is required", o.Name)
+	}
+	if o.NewNetns && o.Netns != "" {
+		return fmt.Errorf("process %q: new_netns and netns exclude each other", o.Name)
 	}
 	if o.WaitPort < 0 || o.WaitPort > 65535 {
 		return fmt.Errorf("process %q: wait_port %d is not a port", o.Name, o.WaitPort)
@@ -87,8 +101,13 @@ func (o Process) Apply(s *Scope) error {
 		// Its own session: the learner's terminal closing does not stop it.
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}
+	start := func() error { return ns.Do(real, cmd.Start) }
+	if o.NewNetns {
+		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWNET
+		start = cmd.Start
+	}
 	// The child inherits the namespace of the thread that forks it.
-	if err := ns.Do(real, cmd.Start); err != nil {
+	if err := start(); err != nil {
 		return fmt.Errorf("start process %q (%s) in netns %q: %w", o.Name, o.Run, real, err)
 	}
 	pid := cmd.Process.Pid
@@ -96,10 +115,25 @@ func (o Process) Apply(s *Scope) error {
 	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: startTime(pid)}); err != nil {
 		return err
 	}
-	if o.WaitPort > 0 {
+	if o.WaitPort > 0 && !o.NewNetns {
 		return waitListening(real, o.Name, pid, o.WaitPort)
 	}
 	return nil
+}
+
+// Jobs are the running processes of the scope by job name: `lab task pod
+// --env` prints them as PAUSE_PID=...
+func (s *Scope) Jobs() map[string]int {
+	out := map[string]int{}
+	entries, _ := s.Journal()
+	for _, e := range entries {
+		if e.Kind == KindProcess {
+			if pid := s.jobPid(e.Name); pid > 0 {
+				out[e.Name] = pid
+			}
+		}
+	}
+	return out
 }
 
 // waitListening waits, bounded, until the process accepts connections, so

@@ -35,13 +35,13 @@ func (s *Scope) Reset() ([]string, error) {
 	if err != nil {
 		return removed, err
 	}
-	seen := map[Entry]bool{}
+	seen := map[string]bool{}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		if seen[e] {
+		if seen[fmt.Sprint(e)] {
 			continue
 		}
-		seen[e] = true
+		seen[fmt.Sprint(e)] = true
 		switch e.Kind {
 		case KindNetns, KindClaimNetns:
 			if !ns.Exists(e.Name) {
@@ -60,6 +60,12 @@ func (s *Scope) Reset() ([]string, error) {
 				return removed, err
 			} else if ok {
 				removed = append(removed, fmt.Sprintf("link %s in netns %s", e.Name, e.Netns))
+			}
+		case KindIPAMDir:
+			if ok, err := removeIPAMDir(e); err != nil {
+				return removed, err
+			} else if ok {
+				removed = append(removed, "IPAM folder "+filepath.Join(HostLocalDir, e.Name))
 			}
 		case KindNftTable:
 			if doomed[e.Netns] || !ns.Exists(e.Netns) {

@@ -38,6 +38,7 @@ type Scope struct {
 	StateDir string
 
 	handles map[string]*netlink.Handle // by real namespace name
+	notes   []Note                     // output of the op being applied
 }
 
 // NewScope validates the name and returns the scope; it creates nothing.

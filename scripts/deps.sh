@@ -11,6 +11,7 @@ declare -A pkg=(
   [ping]=iputils-ping
   [tcpdump]=tcpdump
   [tmux]=tmux
+  [jq]=jq
   [bash]=bash
 )
 missing=()

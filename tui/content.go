@@ -41,6 +41,12 @@ func (w *Walk) result(s stepState, width int) string {
 			b.WriteString("  " + st.Prompt.Render("$") + " " + st.Command.Render(wrap(c, width-4, "    ")) + "\n")
 		}
 	}
+	for _, n := range s.res.Notes {
+		b.WriteString(w.gap() + st.Section.Render(n.Title) + "\n")
+		for _, line := range strings.Split(strings.TrimRight(n.Body, "\n"), "\n") {
+			b.WriteString("  " + truncate(line, width-2) + "\n")
+		}
+	}
 	if s.err != nil {
 		b.WriteString(w.gap() + st.Fail.Render("✗ "+s.err.Error()) + "\n")
 		return b.String()

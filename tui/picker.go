@@ -26,7 +26,9 @@ func (i lessonItem) Description() string {
 	return fmt.Sprintf("  %d steps · %s", len(i.l.Steps), i.l.Summary)
 }
 
-func (i lessonItem) FilterValue() string { return i.l.ID + " " + i.l.Title + " " + i.l.Summary }
+// FilterValue is what / matches: the id and the title (a summary mentions
+// other lessons' words, "the bridge plugin", and would rank them first).
+func (i lessonItem) FilterValue() string { return i.l.ID + " " + i.l.Title }
 
 // Picker is the lesson list `lab` opens with; `/` filters it.
 type Picker struct {

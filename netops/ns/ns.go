@@ -156,6 +156,25 @@ func Create(name string) error {
 	return nil
 }
 
+// Mount names an existing namespace (a path such as /proc/PID/ns/net) by a
+// bind mount at Path(name), as `mount -o bind` after `touch` does.
+func Mount(src, name string) error {
+	if err := ensureRunDir(); err != nil {
+		return err
+	}
+	p := Path(name)
+	f, err := os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if err != nil {
+		return fmt.Errorf("name netns %q: %w", name, err)
+	}
+	f.Close()
+	if err := unix.Mount(src, p, "none", unix.MS_BIND, ""); err != nil {
+		os.Remove(p)
+		return fmt.Errorf("name netns %q (bind %s): %w", name, src, err)
+	}
+	return nil
+}
+
 // Delete unmounts and removes a named namespace, as `ip netns del NAME` does.
 // The kernel frees the namespace, with every link in it, once nothing else
 // holds it. A missing namespace is not an error.

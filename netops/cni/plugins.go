@@ -1,0 +1,106 @@
+package cni
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/containernetworking/cni/libcni"
+
+	"github.com/cnilab/lab/netops/ns"
+)
+
+// ReferencePlugins are the plugins `make build` puts in bin/cni: the lessons
+// need every one of them.
+var ReferencePlugins = []string{"bridge", "host-local", "loopback", "portmap"}
+
+// versionTimeout bounds one plugin's VERSION answer.
+const versionTimeout = 10 * time.Second
+
+// PluginInfo is one plugin of CNI_PATH as `lab doctor` shows it.
+//
+// Equivalent to: `ls -l bin/cni/bridge; CNI_COMMAND=VERSION bin/cni/bridge < /dev/null`
+type PluginInfo struct {
+	Name       string   // the plugin type, e.g. "bridge"
+	Path       string   // PluginDir/Name
+	Present    bool     // the file exists (and is not a folder)
+	Executable bool     // it has an execute bit
+	Versions   []string // the CNI spec versions it supports, from VERSION ("0.1.0" ... "1.1.0")
+	Err        string   // why VERSION failed, "" when it answered
+}
+
+// Plugins lists the reference plugins and every other file in PluginDir
+// (a learner's my-cni-demo, say), each with the spec versions it reports to
+// libcni's GetVersionInfo. VERSION runs from the sandbox host when it
+// exists; before a scope is set up it runs where lab runs, which is safe for
+// any plugin that follows the spec (VERSION only prints JSON).
+//
+// Equivalent to: `for p in bin/cni/*; do CNI_COMMAND=VERSION $p < /dev/null; done`
+func (r *Runtime) Plugins() []PluginInfo {
+	names := append([]string(nil), ReferencePlugins...)
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
+	var extra []string
+	if entries, err := os.ReadDir(r.PluginDir); err == nil {
+		for _, e := range entries {
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") || known[e.Name()] {
+				continue
+			}
+			extra = append(extra, e.Name())
+		}
+	}
+	sort.Strings(extra)
+	names = append(names, extra...)
+
+	infos := make([]PluginInfo, len(names))
+	for i, n := range names {
+		p := PluginInfo{Name: n, Path: filepath.Join(r.PluginDir, n)}
+		if st, err := os.Stat(p.Path); err != nil {
+			p.Err = "not found in " + r.PluginDir
+		} else if st.IsDir() {
+			p.Err = "a folder, not a plugin"
+		} else {
+			p.Present = true
+			p.Executable = st.Mode().Perm()&0o111 != 0
+			if !p.Executable {
+				p.Err = "not executable (chmod +x " + p.Path + ")"
+			}
+		}
+		infos[i] = p
+	}
+
+	ask := func() error {
+		cninet := libcni.NewCNIConfigWithCacheDir([]string{r.PluginDir}, r.CacheDir, &recorder{})
+		for i := range infos {
+			if !infos[i].Executable {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
+			vi, err := cninet.GetVersionInfo(ctx, infos[i].Name)
+			cancel()
+			if err != nil {
+				infos[i].Err = errorInfo(err).Msg
+				continue
+			}
+			infos[i].Versions = vi.SupportedVersions()
+		}
+		return nil
+	}
+	if r.HostNetns != "" && ns.Exists(r.HostNetns) {
+		if err := ns.Do(r.HostNetns, ask); err != nil {
+			for i := range infos {
+				if infos[i].Executable && infos[i].Err == "" {
+					infos[i].Err = err.Error()
+				}
+			}
+		}
+	} else {
+		_ = ask()
+	}
+	return infos
+}

@@ -1,0 +1,71 @@
+package netops
+
+import (
+	"fmt"
+
+	"github.com/cnilab/lab/netops/ns"
+)
+
+// NetnsMount gives a process's network namespace a name: a bind mount of
+// /proc/PID/ns/net at /var/run/netns/NAME, as article 004 does for a pause
+// container, after which `ip netns` and CNI_NETNS can use it.
+//
+// Equivalent to: `touch /var/run/netns/pause_demo && mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/pause_demo`
+type NetnsMount struct {
+	Name string `yaml:"name"` // the lesson's netns name
+	Job  string `yaml:"job"`  // the process whose namespace it is
+}
+
+func (o NetnsMount) Commands(r Resolver) []string {
+	real := r.Netns(o.Name)
+	return []string{"mkdir -p /var/run/netns",
+		"touch /var/run/netns/" + real,
+		"mount -o bind /proc/$" + envName(o.Job) + "/ns/net /var/run/netns/" + real}
+}
+
+func (o NetnsMount) Namespaces() []string { return []string{o.Name} }
+
+func (o NetnsMount) Validate() error {
+	if o.Job == "" {
+		return fmt.Errorf("netns_mount %q: job is required", o.Name)
+	}
+	return checkNetnsName("netns_mount", o.Name)
+}
+
+func (o NetnsMount) Apply(s *Scope) error {
+	real := s.Netns(o.Name)
+	pid := s.jobPid(o.Job)
+	if pid == 0 {
+		return fmt.Errorf("name netns %q: process %q is not running", real, o.Job)
+	}
+	src := fmt.Sprintf("/proc/%d/ns/net", pid)
+	if ns.Exists(real) {
+		a, _ := ns.Inode(ns.Path(real))
+		b, _ := ns.Inode(src)
+		if a == b {
+			return nil
+		}
+		return foreignNetns(real)
+	}
+	if err := s.Claim([]string{o.Name}); err != nil {
+		return err
+	}
+	if err := ns.Mount(src, real); err != nil {
+		return err
+	}
+	return nil
+}
+
+// envName is the shell variable holding a job's pid: pause -> PAUSE_PID.
+func envName(job string) string {
+	b := []byte(job)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 32
+		case c == '-':
+			b[i] = '_'
+		}
+	}
+	return string(b) + "_PID"
+}
