@@ -22,14 +22,16 @@ import (
 // lessonNetns are the namespaces each lesson adds to the scope's host and
 // world.
 var lessonNetns = map[string][]string{
-	"veth":   {"client", "server"},
-	"bridge": {"client1", "server1"},
-	"route":  {"client1", "server1"},
-	"dnat":   {"web"},
-	"cni":    {"pause_demo"},
+	"veth":     {"client", "server"},
+	"bridge":   {"client1", "server1"},
+	"route":    {"client1", "server1"},
+	"dnat":     {"web"},
+	"cni":      {"pause_demo"},
+	"pod":      {"pause_demo"},
+	"multinic": {"pause_demo"},
 }
 
-var lessonIDs = []string{"veth", "bridge", "route", "dnat", "cni"}
+var lessonIDs = []string{"veth", "bridge", "route", "dnat", "cni", "pod", "multinic"}
 
 // 1. Never set up, run, verify, reset, reset again.
 func TestCLILifecycle(t *testing.T) {

@@ -56,7 +56,7 @@ there instead. Without a terminal, the shell reads commands from stdin:
 			if err != nil {
 				return err
 			}
-			return netops.ExecIn(real, argv, shellEnv(s, real))
+			return netops.ExecIn(real, argv, a.shellEnv(s, real))
 		},
 	}
 }
@@ -90,12 +90,21 @@ echo "lab shell: you are in netns %s (HOST_IP=$HOST_IP, CNI_PATH=$CNI_PATH). exi
 	return []string{bash, "--rcfile", rc, "-i"}, nil
 }
 
-func shellEnv(s *netops.Scope, real string) []string {
-	return append(os.Environ(),
-		"LAB_SCOPE="+s.Name,
-		"LAB_NETNS="+real,
-		"HOST_IP="+netops.HostIP,
-		"CNI_PATH="+netops.CNIPluginDir(),
-		"LAB_NETD="+s.ConfDir(),
-	)
+// shellEnv is the environment of lab shell: the values the task names
+// (HOST_IP, CNI_PATH, PAUSE_PID, ...) as `lab task --env` prints them, and
+// lab itself on PATH, so the articles' commands work as written.
+func (a *app) shellEnv(s *netops.Scope, real string) []string {
+	env := append(os.Environ(), "LAB_SCOPE="+s.Name, "LAB_NETNS="+real,
+		"HOST_IP="+netops.HostIP, "CNI_PATH="+netops.CNIPluginDir(), "LAB_NETD="+s.ConfDir())
+	if id := s.Lesson(); id != "" {
+		if l, err := a.lesson(id); err == nil {
+			for _, kv := range l.EnvVars(s) {
+				env = append(env, kv[0]+"="+kv[1])
+			}
+		}
+	}
+	if bin, err := netops.LabBinary(); err == nil {
+		env = append(env, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	}
+	return env
 }

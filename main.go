@@ -7,11 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
+	"github.com/cnilab/lab/netops/mycni"
 	"github.com/spf13/cobra"
 )
 
 func main() {
+	// Installed as my-cni-demo in a CNI_PATH, lab is the project's own CNI
+	// plugin (article 000's bash plugin, in Go).
+	if filepath.Base(os.Args[0]) == mycni.Name {
+		mycni.Main()
+		return
+	}
 	os.Exit(execute(os.Args[1:]))
 }
 

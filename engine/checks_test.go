@@ -414,7 +414,7 @@ func TestLessonTextUnit(t *testing.T) {
 	for _, kv := range l.EnvVars(s) {
 		keys = append(keys, kv[0])
 	}
-	sameStrings(t, "EnvVars keys", keys, []string{"GW", "HOST_IP", "LAB_HOST", "LAB_SCOPE", "LAB_WORLD"})
+	sameStrings(t, "EnvVars keys", keys, []string{"CNI_PATH", "GW", "HOST_IP", "LAB_HOST", "LAB_NETD", "LAB_SCOPE", "LAB_WORLD"})
 }
 
 func TestGlobMatchUnit(t *testing.T) {

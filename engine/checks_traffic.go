@@ -21,28 +21,70 @@ type HTTPCheck struct {
 	Body   string `yaml:"body"`   // a substring the page must contain
 	Expect string `yaml:"expect"` // "ok" (default) or "fail"
 	Reason string `yaml:"reason"`
+	// AddrOf ("pause_demo:eth0") replaces the URL's host with that link's
+	// address: a pod's IP is whatever its IPAM handed out.
+	AddrOf string `yaml:"addr_of"`
 }
 
-func (c HTTPCheck) Namespaces() []string { return []string{orHost(c.From)} }
-func (c HTTPCheck) Behaviour() bool      { return true }
+func (c HTTPCheck) Namespaces() []string {
+	out := []string{orHost(c.From)}
+	if ns, _, ok := strings.Cut(c.AddrOf, ":"); ok {
+		out = append(out, ns)
+	}
+	return out
+}
+
+// url is the URL to fetch, with the host taken from the snapshot when the
+// check names a link instead of an address.
+func (c HTTPCheck) url(e *Eval) (string, error) {
+	if c.AddrOf == "" {
+		return c.URL, nil
+	}
+	netns, dev, _ := strings.Cut(c.AddrOf, ":")
+	n, real, ok := e.netns(netns)
+	if !ok {
+		return "", fmt.Errorf("netns %s does not exist", real)
+	}
+	addrs := n.AddrsOf(dev)
+	if len(addrs) == 0 {
+		return "", fmt.Errorf("%s in netns %s has no address to connect to", dev, real)
+	}
+	u, _ := url.Parse(c.URL)
+	ip := strings.Split(addrs[0], "/")[0]
+	if u.Port() != "" {
+		u.Host = ip + ":" + u.Port()
+	} else {
+		u.Host = ip
+	}
+	return u.String(), nil
+}
+func (c HTTPCheck) Behaviour() bool { return true }
 
 func (c HTTPCheck) Validate() error {
 	u, err := url.Parse(c.URL)
 	if err != nil || u.Scheme != "http" {
 		return fmt.Errorf("http check: url %q, want http://IP[:port]/path", c.URL)
 	}
-	if _, err := netip.ParseAddr(u.Hostname()); err != nil {
+	if c.AddrOf != "" {
+		if ns, dev, ok := strings.Cut(c.AddrOf, ":"); !ok || ns == "" || dev == "" {
+			return fmt.Errorf("http check: addr_of %q, want NETNS:LINK like pause_demo:eth0", c.AddrOf)
+		}
+	} else if _, err := netip.ParseAddr(u.Hostname()); err != nil {
 		return fmt.Errorf("http check: url %q: the host must be an IP address (lab probes use no DNS)", c.URL)
 	}
 	return checkExpect("http", c.Expect, "ok", c.Reason)
 }
 
 func (c HTTPCheck) Describe(r netops.Resolver) string {
-	from := r.Netns(orHost(c.From))
-	if c.Expect == "fail" {
-		return fmt.Sprintf("%s gets no page from %s", from, c.URL)
+	from, where := r.Netns(orHost(c.From)), c.URL
+	if c.AddrOf != "" {
+		ns, dev, _ := strings.Cut(c.AddrOf, ":")
+		where = fmt.Sprintf("the address of %s in %s", dev, r.Netns(ns))
 	}
-	return fmt.Sprintf("%s gets the page at %s", from, c.URL)
+	if c.Expect == "fail" {
+		return fmt.Sprintf("%s gets no page from %s", from, where)
+	}
+	return fmt.Sprintf("%s gets the page at %s", from, where)
 }
 
 func (c HTTPCheck) Evaluate(e *Eval) Outcome {
@@ -50,9 +92,13 @@ func (c HTTPCheck) Evaluate(e *Eval) Outcome {
 	if c.Expect == "fail" {
 		timeout = failTimeout * 4
 	}
-	res := probe.HTTP(probe.HTTPRequest{Netns: e.Scope.Netns(orHost(c.From)), URL: c.URL, WantStatus: c.Status, WantBody: c.Body, Timeout: timeout})
+	u, err := c.url(e)
+	if err != nil {
+		return expectOutcome(c.Expect == "fail", false, err.Error(), c.Reason, "")
+	}
+	res := probe.HTTP(probe.HTTPRequest{Netns: e.Scope.Netns(orHost(c.From)), URL: u, WantStatus: c.Status, WantBody: c.Body, Timeout: timeout})
 	return expectOutcome(c.Expect == "fail", res.OK, res.Reason, c.Reason,
-		fmt.Sprintf("status %d in %s", res.Status, fmtRTT(res.RTT.Seconds()*1000)))
+		fmt.Sprintf("%s: status %d in %s", u, res.Status, fmtRTT(res.RTT.Seconds()*1000)))
 }
 
 // TCPCheck opens a TCP connection from inside a namespace.

@@ -122,8 +122,17 @@ func TestCommandsPerScope(t *testing.T) {
 			[]string{"nft add table ip cnilab", preroutingChainLine,
 				"nft add rule ip cnilab prerouting tcp dport 80 dnat to 172.18.0.3:80"}}},
 		{"process", "process", &netops.Process{Name: "web", Netns: "web", Run: "lab serve --port 80"}, want{
-			[]string{"ip netns exec web lab serve --port 80 &"},
-			[]string{"ip netns exec t1-web lab serve --port 80 &"}}},
+			[]string{"ip netns exec web lab serve --port 80 >/dev/null 2>&1 &"},
+			[]string{"ip netns exec t1-web lab serve --port 80 >/dev/null 2>&1 &"}}},
+		{"netns_mount", "netns_mount", &netops.NetnsMount{Name: "pause_demo", Job: "pause"}, want{
+			[]string{"mkdir -p /var/run/netns", "touch /var/run/netns/pause_demo", "mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/pause_demo"},
+			[]string{"mkdir -p /var/run/netns", "touch /var/run/netns/t1-pause_demo", "mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/t1-pause_demo"}}},
+		{"cni ADD", "cni", &netops.CNI{Command: "ADD", Conf: "00-demo.conf", Container: "pause_demo", Netns: "pause_demo", IfName: "eth10"}, want{
+			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/pause_demo CNI_IFNAME=eth10 CNI_PATH=" + netops.CNIPluginDir() + " " + netops.CNIPluginDir() + "/bridge < /run/cnilab/lab/net.d/00-demo.conf | tee /run/cnilab/lab/net.d/result-pause_demo-eth10.json"},
+			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/t1-pause_demo CNI_IFNAME=eth10 CNI_PATH=" + netops.CNIPluginDir() + " " + netops.CNIPluginDir() + "/bridge < /run/cnilab/t1/net.d/00-demo.conf | tee /run/cnilab/t1/net.d/result-pause_demo-eth10.json"}}},
+		{"cni_conf", "cni_conf", &netops.CNIConf{File: "10-my-cni-demo.conf"}, want{
+			[]string{"mkdir -p /run/cnilab/lab/net.d", "cat > /run/cnilab/lab/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"},
+			[]string{"mkdir -p /run/cnilab/t1/net.d", "cat > /run/cnilab/t1/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"}}},
 	}
 	lab, t1 := mustScope(t, netops.DefaultScope), mustScope(t, "t1")
 	covered := map[string]bool{}

@@ -278,14 +278,14 @@ title: X
 verify:
   - id: p
     pingg: {to: 10.0.0.12} #<
-`, want: []string{`verify: unknown check "pingg" (known: addr, capture, http, link, netns, ping, route, sysctl, tcp, with id, title, hint)`}},
+`, want: []string{`verify: unknown check "pingg" (known: addr, capture, http, ipam, link, netns, ping, route, same_netns, sysctl, tcp, with id, title, hint)`}},
 
 		{name: "check item with no kind", src: `id: x
 title: X
 verify:
   - id: lonely #<
     title: nothing to check
-`, want: []string{"verify: a check needs one of addr, capture, http, link, netns, ping, route, sysctl, tcp"}},
+`, want: []string{"verify: a check needs one of addr, capture, http, ipam, link, netns, ping, route, same_netns, sysctl, tcp"}},
 
 		{name: "unknown field in a check", src: `id: x
 title: X
@@ -439,7 +439,7 @@ func TestLoadCatalogEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadCatalog: %v", err)
 	}
-	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat"})
+	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat", "cni", "pod", "multinic"})
 	for i, want := range []string{"lessons/01-veth.yaml", "lessons/02-bridge.yaml", "lessons/03-route.yaml"} {
 		if c.Lessons[i].File != want {
 			t.Errorf("lesson %s File = %q, want %q", c.Lessons[i].ID, c.Lessons[i].File, want)
@@ -544,7 +544,7 @@ func TestLoadCatalogGetUnknown(t *testing.T) {
 	if !errors.Is(err, ErrUnknownLesson) {
 		t.Errorf("error %q does not wrap ErrUnknownLesson", err)
 	}
-	if want := `unknown lesson "vxlan" (lessons: veth, bridge, route, dnat)`; err.Error() != want {
+	if want := `unknown lesson "vxlan" (lessons: veth, bridge, route, dnat, cni, pod, multinic)`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	if l, err := c.Get("bridge"); err != nil || l.ID != "bridge" {
@@ -702,7 +702,7 @@ verify:
 	if err != nil {
 		t.Fatalf("LoadCatalog(%s): %v", dir, err)
 	}
-	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat", "extra"})
+	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat", "cni", "pod", "multinic", "extra"})
 	veth, _ := c.Get("veth")
 	if veth.Title != "A minimal lesson" || veth.File != filepath.Join(dir, "01-veth.yaml") {
 		t.Errorf("veth = %q from %s, want the replacement", veth.Title, veth.File)

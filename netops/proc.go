@@ -40,10 +40,17 @@ const (
 )
 
 func (o Process) Commands(r Resolver) []string {
+	// Output goes away from the terminal: a server left running must not
+	// hold the shell's output open.
 	if o.NewNetns {
-		return []string{"unshare --net " + o.Run + " &"}
+		return []string{"unshare --net " + o.Run + " >/dev/null 2>&1 &"}
 	}
-	return []string{in(r, o.Netns, o.Run+" &")}
+	cmds := []string{in(r, o.Netns, o.Run+" >/dev/null 2>&1 &")}
+	if o.WaitPort > 0 {
+		// Wait until it listens, as the lab does, before anything uses it.
+		cmds = append(cmds, in(r, o.Netns, fmt.Sprintf("bash -c 'until </dev/tcp/127.0.0.1/%d; do sleep 0.05; done' 2>/dev/null", o.WaitPort)))
+	}
+	return cmds
 }
 
 func (o Process) Namespaces() []string {
@@ -268,4 +275,59 @@ func LabBinary() (string, error) {
 		return p, nil
 	}
 	return "", fmt.Errorf("cannot find the lab binary (set CNILAB_BIN)")
+}
+
+// stopProcessesIn ends every process whose network namespace is one of
+// inodes: what a learner started by hand inside the lab's namespaces
+// (`ip netns exec web lab serve &`) carries no mark, and would keep its
+// namespace alive after reset. lab itself and its parents are spared: a
+// learner may run `lab reset` from inside `lab shell`.
+func stopProcessesIn(inodes map[uint64]string) []string {
+	if len(inodes) == 0 {
+		return nil
+	}
+	spare := map[int]bool{}
+	for pid := os.Getpid(); pid > 1 && !spare[pid]; pid = parentOf(pid) {
+		spare[pid] = true
+	}
+	var out []string
+	var pids []int
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || spare[pid] {
+			continue
+		}
+		ino, err := ns.Inode(filepath.Join("/proc", d.Name(), "ns/net"))
+		if netns, ok := inodes[ino]; err == nil && ok {
+			if syscall.Kill(pid, syscall.SIGTERM) == nil {
+				pids = append(pids, pid)
+				out = append(out, fmt.Sprintf("process %d in netns %s", pid, netns))
+			}
+		}
+	}
+	deadline := time.Now().Add(time.Second)
+	for _, pid := range pids {
+		for alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		if alive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	return out
+}
+
+// parentOf is field 2 of /proc/PID/stat after the command: the parent pid.
+func parentOf(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := statFields(b)
+	if len(f) < 2 {
+		return 0
+	}
+	p, _ := strconv.Atoi(f[1])
+	return p
 }

@@ -30,11 +30,19 @@ func (s *Scope) Reset() ([]string, error) {
 		}
 	}
 	// Processes first: one that holds a namespace would keep it alive after
-	// its name is gone.
+	// its name is gone. lab's own jobs by their mark, then anything else
+	// still inside the namespaces about to go.
 	removed, err := s.stopProcesses(jobs)
 	if err != nil {
 		return removed, err
 	}
+	inodes := map[uint64]string{}
+	for name := range doomed {
+		if ino, err := ns.Inode(ns.Path(name)); err == nil && ns.Exists(name) {
+			inodes[ino] = name
+		}
+	}
+	removed = append(removed, stopProcessesIn(inodes)...)
 	seen := map[string]bool{}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]

@@ -57,6 +57,8 @@ func NewPicker(eng Engine, st Styles) *Picker {
 	if !st.Color {
 		lm.Styles = plainListStyles()
 		lm.Help.Styles = plainHelp()
+		// The list copied its dots from the coloured styles when it was made.
+		lm.Paginator.ActiveDot, lm.Paginator.InactiveDot = "•", "·"
 	}
 	return &Picker{list: lm}
 }
