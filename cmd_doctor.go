@@ -94,6 +94,17 @@ func diagnose(a *app) []finding {
 		}
 		out = append(out, f)
 	}
+	rt := (&netops.Scope{Name: "lab"}).CNIRuntime()
+	rt.PluginDir = netops.CNIPluginDir()
+	for _, p := range rt.Plugins() {
+		f := finding{What: "CNI plugin " + p.Name, OK: p.Err == "", Required: true}
+		if p.Err != "" {
+			f.Detail, f.Fix = p.Err, "make build (builds the reference plugins into bin/cni)"
+		} else {
+			f.Detail = p.Path + " (" + strings.Join(p.Versions, ", ") + ")"
+		}
+		out = append(out, f)
+	}
 	if _, err := a.catalog(); err != nil {
 		out = append(out, finding{What: "lessons", Detail: err.Error(), Fix: "fix the lesson file named above", Required: true})
 	} else {

@@ -95,7 +95,7 @@ echo "lab shell: you are in netns %s (HOST_IP=$HOST_IP, CNI_PATH=$CNI_PATH). exi
 // lab itself on PATH, so the articles' commands work as written.
 func (a *app) shellEnv(s *netops.Scope, real string) []string {
 	env := append(os.Environ(), "LAB_SCOPE="+s.Name, "LAB_NETNS="+real,
-		"HOST_IP="+netops.HostIP, "CNI_PATH="+netops.CNIPluginDir(), "LAB_NETD="+s.ConfDir())
+		"HOST_IP="+netops.HostIP, "CNI_PATH="+s.PluginDir(), "LAB_NETD="+s.ConfDir())
 	if id := s.Lesson(); id != "" {
 		if l, err := a.lesson(id); err == nil {
 			for _, kv := range l.EnvVars(s) {

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync"
+
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/snapshot"
 )
@@ -27,6 +29,34 @@ type Check interface {
 type Eval struct {
 	Scope *netops.Scope
 	Snap  snapshot.Snapshot
+
+	mu   sync.Mutex
+	once map[string]*sync.Once // work shared by checks of one grading
+	memo map[string]any
+}
+
+// shared runs fn once per key for all the checks of one grading (one
+// conformance battery for its many items) and returns its value.
+func (e *Eval) shared(key string, fn func() any) any {
+	e.mu.Lock()
+	if e.once == nil {
+		e.once, e.memo = map[string]*sync.Once{}, map[string]any{}
+	}
+	o, ok := e.once[key]
+	if !ok {
+		o = &sync.Once{}
+		e.once[key] = o
+	}
+	e.mu.Unlock()
+	o.Do(func() {
+		v := fn()
+		e.mu.Lock()
+		e.memo[key] = v
+		e.mu.Unlock()
+	})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.memo[key]
 }
 
 // Outcome is a check's result. Fix holds the commands that would mend what

@@ -128,11 +128,14 @@ func TestCommandsPerScope(t *testing.T) {
 			[]string{"mkdir -p /var/run/netns", "touch /var/run/netns/pause_demo", "mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/pause_demo"},
 			[]string{"mkdir -p /var/run/netns", "touch /var/run/netns/t1-pause_demo", "mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/t1-pause_demo"}}},
 		{"cni ADD", "cni", &netops.CNI{Command: "ADD", Conf: "00-demo.conf", Container: "pause_demo", Netns: "pause_demo", IfName: "eth10"}, want{
-			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/pause_demo CNI_IFNAME=eth10 CNI_PATH=" + netops.CNIPluginDir() + " " + netops.CNIPluginDir() + "/bridge < /run/cnilab/lab/net.d/00-demo.conf | tee /run/cnilab/lab/net.d/result-pause_demo-eth10.json"},
-			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/t1-pause_demo CNI_IFNAME=eth10 CNI_PATH=" + netops.CNIPluginDir() + " " + netops.CNIPluginDir() + "/bridge < /run/cnilab/t1/net.d/00-demo.conf | tee /run/cnilab/t1/net.d/result-pause_demo-eth10.json"}}},
+			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/pause_demo CNI_IFNAME=eth10 CNI_PATH=/run/cnilab/lab/cni-bin /run/cnilab/lab/cni-bin/bridge < /run/cnilab/lab/net.d/00-demo.conf | tee /run/cnilab/lab/net.d/result-pause_demo-eth10.json"},
+			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/t1-pause_demo CNI_IFNAME=eth10 CNI_PATH=/run/cnilab/t1/cni-bin /run/cnilab/t1/cni-bin/bridge < /run/cnilab/t1/net.d/00-demo.conf | tee /run/cnilab/t1/net.d/result-pause_demo-eth10.json"}}},
 		{"cni_conf", "cni_conf", &netops.CNIConf{File: "10-my-cni-demo.conf"}, want{
-			[]string{"mkdir -p /run/cnilab/lab/net.d", "cat > /run/cnilab/lab/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"},
-			[]string{"mkdir -p /run/cnilab/t1/net.d", "cat > /run/cnilab/t1/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"}}},
+			[]string{"mkdir -p /run/cnilab/lab/net.d", "cat > /run/cnilab/lab/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"dataDir\": \"/run/cnilab/lab/ipam\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"},
+			[]string{"mkdir -p /run/cnilab/t1/net.d", "cat > /run/cnilab/t1/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"dataDir\": \"/run/cnilab/t1/ipam\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"}}},
+		{"install_plugin", "install_plugin", &netops.InstallPlugin{Name: "my-cni-demo"}, want{
+			[]string{"ln -sf $(command -v lab) /run/cnilab/lab/cni-bin/my-cni-demo"},
+			[]string{"ln -sf $(command -v lab) /run/cnilab/t1/cni-bin/my-cni-demo"}}},
 	}
 	lab, t1 := mustScope(t, netops.DefaultScope), mustScope(t, "t1")
 	covered := map[string]bool{}

@@ -94,7 +94,7 @@ func (l *Lesson) EnvVars(s *netops.Scope) [][2]string {
 	for job, pid := range s.Jobs() {
 		vars[strings.ToUpper(strings.ReplaceAll(job, "-", "_"))+"_PID"] = strconv.Itoa(pid)
 	}
-	vars["CNI_PATH"] = netops.CNIPluginDir()
+	vars["CNI_PATH"] = s.PluginDir()
 	vars["LAB_NETD"] = s.ConfDir()
 	keys := make([]string, 0, len(vars))
 	for k := range vars {

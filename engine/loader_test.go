@@ -2,10 +2,13 @@ package engine
 
 import (
 	"errors"
+	"github.com/cnilab/lab/lessons"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -278,14 +281,14 @@ title: X
 verify:
   - id: p
     pingg: {to: 10.0.0.12} #<
-`, want: []string{`verify: unknown check "pingg" (known: addr, capture, http, ipam, link, netns, ping, route, same_netns, sysctl, tcp, with id, title, hint)`}},
+`, want: []string{`verify: unknown check "pingg" (known: ` + strings.Join(kindNames(checkKinds), ", ") + `, with id, title, hint)`}},
 
 		{name: "check item with no kind", src: `id: x
 title: X
 verify:
   - id: lonely #<
     title: nothing to check
-`, want: []string{"verify: a check needs one of addr, capture, http, ipam, link, netns, ping, route, same_netns, sysctl, tcp"}},
+`, want: []string{"verify: a check needs one of " + strings.Join(kindNames(checkKinds), ", ")}},
 
 		{name: "unknown field in a check", src: `id: x
 title: X
@@ -439,7 +442,7 @@ func TestLoadCatalogEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadCatalog: %v", err)
 	}
-	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat", "cni", "pod", "multinic"})
+	sameStrings(t, "ids", c.IDs(), embeddedIDs(t))
 	for i, want := range []string{"lessons/01-veth.yaml", "lessons/02-bridge.yaml", "lessons/03-route.yaml"} {
 		if c.Lessons[i].File != want {
 			t.Errorf("lesson %s File = %q, want %q", c.Lessons[i].ID, c.Lessons[i].File, want)
@@ -544,7 +547,7 @@ func TestLoadCatalogGetUnknown(t *testing.T) {
 	if !errors.Is(err, ErrUnknownLesson) {
 		t.Errorf("error %q does not wrap ErrUnknownLesson", err)
 	}
-	if want := `unknown lesson "vxlan" (lessons: veth, bridge, route, dnat, cni, pod, multinic)`; err.Error() != want {
+	if want := `unknown lesson "vxlan" (lessons: ` + strings.Join(embeddedIDs(t), ", ") + `)`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	if l, err := c.Get("bridge"); err != nil || l.ID != "bridge" {
@@ -702,7 +705,7 @@ verify:
 	if err != nil {
 		t.Fatalf("LoadCatalog(%s): %v", dir, err)
 	}
-	sameStrings(t, "ids", c.IDs(), []string{"veth", "bridge", "route", "dnat", "cni", "pod", "multinic", "extra"})
+	sameStrings(t, "ids", c.IDs(), append(embeddedIDs(t), "extra"))
 	veth, _ := c.Get("veth")
 	if veth.Title != "A minimal lesson" || veth.File != filepath.Join(dir, "01-veth.yaml") {
 		t.Errorf("veth = %q from %s, want the replacement", veth.Title, veth.File)
@@ -725,4 +728,26 @@ verify:
 	if _, err := LoadCatalog(filepath.Join(dir, "missing")); err == nil || !strings.HasPrefix(err.Error(), "lessons dir: ") {
 		t.Errorf("LoadCatalog of a missing dir: %v", err)
 	}
+}
+
+// embeddedIDs reads the ids of the embedded lesson files, in file-name
+// order, without the loader under test: the first lines "id: X".
+func embeddedIDs(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(lessons.FS(), "*.yaml")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no embedded lessons: %v", err)
+	}
+	sort.Strings(names)
+	var ids []string
+	for _, n := range names {
+		b, _ := fs.ReadFile(lessons.FS(), n)
+		for _, line := range strings.Split(string(b), "\n") {
+			if id, ok := strings.CutPrefix(line, "id: "); ok {
+				ids = append(ids, strings.TrimSpace(id))
+				break
+			}
+		}
+	}
+	return ids
 }

@@ -20,19 +20,21 @@ var opKinds = map[string]func() netops.Op{
 	"netns_mount":    func() netops.Op { return &netops.NetnsMount{} },
 	"cni_conf":       func() netops.Op { return &netops.CNIConf{} },
 	"cni":            func() netops.Op { return &netops.CNI{} },
+	"install_plugin": func() netops.Op { return &netops.InstallPlugin{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.
 var checkKinds = map[string]func() Check{
-	"ping":       func() Check { return &PingCheck{} },
-	"netns":      func() Check { return &NetnsCheck{} },
-	"link":       func() Check { return &LinkCheck{} },
-	"addr":       func() Check { return &AddrCheck{} },
-	"route":      func() Check { return &RouteCheck{} },
-	"sysctl":     func() Check { return &SysctlCheck{} },
-	"http":       func() Check { return &HTTPCheck{} },
-	"tcp":        func() Check { return &TCPCheck{} },
-	"capture":    func() Check { return &CaptureCheck{} },
-	"ipam":       func() Check { return &IPAMCheck{} },
-	"same_netns": func() Check { return &SameNetnsCheck{} },
+	"ping":            func() Check { return &PingCheck{} },
+	"netns":           func() Check { return &NetnsCheck{} },
+	"link":            func() Check { return &LinkCheck{} },
+	"addr":            func() Check { return &AddrCheck{} },
+	"route":           func() Check { return &RouteCheck{} },
+	"sysctl":          func() Check { return &SysctlCheck{} },
+	"http":            func() Check { return &HTTPCheck{} },
+	"tcp":             func() Check { return &TCPCheck{} },
+	"capture":         func() Check { return &CaptureCheck{} },
+	"ipam":            func() Check { return &IPAMCheck{} },
+	"same_netns":      func() Check { return &SameNetnsCheck{} },
+	"cni_conformance": func() Check { return &ConformanceCheck{} },
 }

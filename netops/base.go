@@ -1,5 +1,10 @@
 package netops
 
+import (
+	"fmt"
+	"os"
+)
+
 // The values of the sandbox every lesson starts from (DESIGN.md, article 001):
 // the host's uplink eth0 is HOST_IP, the world's end is its gateway, and the
 // world has no route to anything real.
@@ -41,5 +46,9 @@ func (s *Scope) EnsureBase() error {
 			return err
 		}
 	}
-	return nil
+	// The config dir ($LAB_NETD) exists for the learner's own configs.
+	if err := os.MkdirAll(s.ConfDir(), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", s.ConfDir(), err)
+	}
+	return s.linkPlugins()
 }

@@ -25,7 +25,7 @@ func (s *Scope) IPAMDir() string { return filepath.Join(s.StateDir, "ipam") }
 func (s *Scope) CNIRuntime() *cni.Runtime {
 	return &cni.Runtime{
 		HostNetns: s.Netns(HostNetns),
-		PluginDir: CNIPluginDir(),
+		PluginDir: s.PluginDir(),
 		CacheDir:  filepath.Join(s.StateDir, "cni-cache"),
 		DataDir:   s.IPAMDir(),
 	}
@@ -69,10 +69,18 @@ func (o CNIConf) Validate() error {
 // /var/lib/cni, whoever runs the plugin with it.
 func (o CNIConf) body(s *Scope) []byte {
 	b, _ := assets.CNIConf(o.File)
-	const hl = `"type": "host-local",`
-	if i := strings.Index(string(b), hl); i >= 0 && !strings.Contains(string(b), `"dataDir"`) {
-		j := i + len(hl)
-		b = []byte(string(b[:j]) + "\n        \"dataDir\": \"" + s.IPAMDir() + "\"," + string(b[j:]))
+	if strings.Contains(string(b), `"dataDir"`) {
+		return b
+	}
+	// host-local's dataDir sits in "ipam"; my-cni-demo's at the top level.
+	for _, at := range []struct{ after, indent string }{
+		{`"type": "host-local",`, "        "},
+		{`"type": "my-cni-demo",`, "    "},
+	} {
+		if i := strings.Index(string(b), at.after); i >= 0 {
+			j := i + len(at.after)
+			return []byte(string(b[:j]) + "\n" + at.indent + "\"dataDir\": \"" + s.IPAMDir() + "\"," + string(b[j:]))
+		}
 	}
 	return b
 }
@@ -120,7 +128,7 @@ func (o CNI) Commands(r Resolver) []string {
 		// tells which plugin the command runs.
 		c.Config, _ = assets.CNIConf(o.Conf)
 	}
-	hand := cni.HandCommand(c, CNIPluginDir())
+	hand := cni.HandCommand(c, s.PluginDir())
 	result := o.resultFile(s)
 	switch o.Command {
 	case "ADD":

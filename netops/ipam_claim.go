@@ -11,6 +11,16 @@ import (
 // config writes.
 const HostLocalDir = "/var/lib/cni/networks"
 
+// ipamDir is the folder of a claimed name: a network of host-local's default
+// dataDir, or an absolute path (another plugin's default, such as
+// my-cni-demo's /var/lib/cni/my-cni-demo/my-cni-demo).
+func ipamDir(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(HostLocalDir, name)
+}
+
 // ClaimIPAM claims host-local's folders of the lesson's networks: a folder
 // that exists and that this scope did not claim stops the lesson (another
 // user's pods hold addresses there); a claimed one is removed by Reset.
@@ -26,7 +36,7 @@ func (s *Scope) ClaimIPAM(networks []string) error {
 		}
 	}
 	for _, n := range networks {
-		dir := filepath.Join(HostLocalDir, n)
+		dir := ipamDir(n)
 		if _, err := os.Stat(dir); err == nil && !owned[n] {
 			return fmt.Errorf("IPAM folder %s already exists and was %w: remove it if no pod uses network %q, or use another lesson", dir, ErrForeign, n)
 		}
@@ -35,10 +45,12 @@ func (s *Scope) ClaimIPAM(networks []string) error {
 		if owned[n] {
 			continue
 		}
+		// Folders above it that do not exist yet, outermost first, up to
+		// /var/lib: reset removes them again when they are empty.
 		var made []string
-		for _, d := range []string{filepath.Dir(HostLocalDir), HostLocalDir} {
+		for d := filepath.Dir(ipamDir(n)); d != "/var/lib" && d != "/" && d != "."; d = filepath.Dir(d) {
 			if _, err := os.Stat(d); err != nil {
-				made = append(made, d)
+				made = append([]string{d}, made...)
 			}
 		}
 		if err := s.Record(Entry{Kind: KindIPAMDir, Name: n, Made: made}); err != nil {
@@ -51,7 +63,7 @@ func (s *Scope) ClaimIPAM(networks []string) error {
 // removeIPAMDir deletes a claimed network's host-local folder, and the
 // parents that did not exist before the claim when nothing else is in them.
 func removeIPAMDir(e Entry) (bool, error) {
-	dir := filepath.Join(HostLocalDir, e.Name)
+	dir := ipamDir(e.Name)
 	removed := false
 	if _, err := os.Stat(dir); err == nil {
 		if err := os.RemoveAll(dir); err != nil {

@@ -73,7 +73,7 @@ func (s *Scope) Reset() ([]string, error) {
 			if ok, err := removeIPAMDir(e); err != nil {
 				return removed, err
 			} else if ok {
-				removed = append(removed, "IPAM folder "+filepath.Join(HostLocalDir, e.Name))
+				removed = append(removed, "IPAM folder "+ipamDir(e.Name))
 			}
 		case KindNftTable:
 			if doomed[e.Netns] || !ns.Exists(e.Netns) {

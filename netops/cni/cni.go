@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -115,8 +116,10 @@ func (r *Runtime) Run(c Call) (Outcome, error) {
 	if !ns.Exists(r.HostNetns) {
 		return fail(fmt.Errorf("sandbox host netns %q does not exist", r.HostNetns))
 	}
-	if _, err := os.ReadDir(r.PluginDir); err != nil {
-		return fail(fmt.Errorf("read plugin dir (CNI_PATH): %w", err))
+	for _, d := range filepath.SplitList(r.PluginDir) {
+		if _, err := os.ReadDir(d); err != nil && !os.IsNotExist(err) {
+			return fail(fmt.Errorf("read plugin dir (CNI_PATH): %w", err))
+		}
 	}
 	if r.CacheDir == "" || r.DataDir == "" {
 		return fail(errors.New("cache dir and data dir are required (lab never writes /var/lib/cni)"))
@@ -135,7 +138,7 @@ func (r *Runtime) Run(c Call) (Outcome, error) {
 	}
 
 	rec := &recorder{}
-	cninet := libcni.NewCNIConfigWithCacheDir([]string{r.PluginDir}, r.CacheDir, rec)
+	cninet := libcni.NewCNIConfigWithCacheDir(filepath.SplitList(r.PluginDir), r.CacheDir, rec)
 	rt := &libcni.RuntimeConf{ContainerID: c.ContainerID, NetNS: c.Netns, IfName: c.IfName}
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()

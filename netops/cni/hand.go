@@ -55,7 +55,8 @@ func HandCommand(c Call, pluginDir string) string {
 		if c.IfName != "" {
 			words = append(words, "CNI_IFNAME="+quote(c.IfName))
 		}
-		words = append(words, quote(filepath.Join(filepath.Dir(pluginDir), "cnitool")),
+		last := filepath.SplitList(pluginDir)
+		words = append(words, quote(filepath.Join(filepath.Dir(last[len(last)-1]), "cnitool")),
 			strings.ToLower(cmd), quote(conf.Name), quote(c.Netns))
 		return strings.Join(words, " ")
 	}
@@ -71,7 +72,7 @@ func HandCommand(c Call, pluginDir string) string {
 			words = append(words, kv[0]+"="+quote(kv[1]))
 		}
 	}
-	words = append(words, quote(filepath.Join(pluginDir, conf.Type)), "<", quote(file))
+	words = append(words, quote(PluginPath(pluginDir, conf.Type)), "<", quote(file))
 	return strings.Join(words, " ")
 }
 

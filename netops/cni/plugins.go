@@ -46,11 +46,13 @@ func (r *Runtime) Plugins() []PluginInfo {
 		known[n] = true
 	}
 	var extra []string
-	if entries, err := os.ReadDir(r.PluginDir); err == nil {
+	for _, dir := range filepath.SplitList(r.PluginDir) {
+		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			if e.IsDir() || strings.HasPrefix(e.Name(), ".") || known[e.Name()] {
 				continue
 			}
+			known[e.Name()] = true
 			extra = append(extra, e.Name())
 		}
 	}
@@ -59,7 +61,7 @@ func (r *Runtime) Plugins() []PluginInfo {
 
 	infos := make([]PluginInfo, len(names))
 	for i, n := range names {
-		p := PluginInfo{Name: n, Path: filepath.Join(r.PluginDir, n)}
+		p := PluginInfo{Name: n, Path: PluginPath(r.PluginDir, n)}
 		if st, err := os.Stat(p.Path); err != nil {
 			p.Err = "not found in " + r.PluginDir
 		} else if st.IsDir() {
@@ -75,7 +77,7 @@ func (r *Runtime) Plugins() []PluginInfo {
 	}
 
 	ask := func() error {
-		cninet := libcni.NewCNIConfigWithCacheDir([]string{r.PluginDir}, r.CacheDir, &recorder{})
+		cninet := libcni.NewCNIConfigWithCacheDir(filepath.SplitList(r.PluginDir), r.CacheDir, &recorder{})
 		for i := range infos {
 			if !infos[i].Executable {
 				continue
@@ -103,4 +105,20 @@ func (r *Runtime) Plugins() []PluginInfo {
 		_ = ask()
 	}
 	return infos
+}
+
+// PluginPath finds a plugin in a CNI_PATH list, as a runtime does: the first
+// folder holding it wins; when none does, the first folder's would-be path.
+func PluginPath(cniPath, name string) string {
+	dirs := filepath.SplitList(cniPath)
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if len(dirs) == 0 {
+		return name
+	}
+	return filepath.Join(dirs[len(dirs)-1], name)
 }

@@ -1,0 +1,72 @@
+package netops
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// PluginDir is the scope's CNI_PATH: links to lab's reference plugins, and
+// what the learner installs (their own my-cni-demo), one folder per scope
+// so that one scope's plugin never shadows another's.
+func (s *Scope) PluginDir() string { return filepath.Join(s.StateDir, "cni-bin") }
+
+// linkPlugins links every plugin of lab's folder into the scope's.
+func (s *Scope) linkPlugins() error {
+	src := CNIPluginDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return nil // no plugins built: lab doctor says so; CNI lessons fail clearly
+	}
+	dst := s.PluginDir()
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return fmt.Errorf("create CNI_PATH %s: %w", dst, err)
+	}
+	for _, e := range entries {
+		link := filepath.Join(dst, e.Name())
+		if _, err := os.Lstat(link); err == nil {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(src, e.Name()), link); err != nil {
+			return fmt.Errorf("link plugin %s into %s: %w", e.Name(), dst, err)
+		}
+	}
+	return nil
+}
+
+// InstallPlugin installs the lab binary as a CNI plugin of the scope: lab
+// is the project's own plugin when it runs as my-cni-demo.
+//
+// Equivalent to: `ln -sf $(command -v lab) $CNI_PATH/my-cni-demo`
+type InstallPlugin struct {
+	Name string `yaml:"name"`
+}
+
+func (o InstallPlugin) Commands(r Resolver) []string {
+	return []string{"ln -sf $(command -v lab) " + filepath.Join(scopeOf(r).PluginDir(), o.Name)}
+}
+
+func (o InstallPlugin) Namespaces() []string { return nil }
+
+func (o InstallPlugin) Validate() error {
+	if o.Name == "" || o.Name != filepath.Base(o.Name) {
+		return fmt.Errorf("install_plugin: a plugin file name is required, got %q", o.Name)
+	}
+	return nil
+}
+
+func (o InstallPlugin) Apply(s *Scope) error {
+	bin, err := LabBinary()
+	if err != nil {
+		return fmt.Errorf("install plugin %s: %w", o.Name, err)
+	}
+	if err := os.MkdirAll(s.PluginDir(), 0o755); err != nil {
+		return err
+	}
+	link := filepath.Join(s.PluginDir(), o.Name)
+	os.Remove(link)
+	if err := os.Symlink(bin, link); err != nil {
+		return fmt.Errorf("install plugin %s in %s: %w", o.Name, s.PluginDir(), err)
+	}
+	return nil
+}
