@@ -31,6 +31,10 @@ type Fingerprint struct {
 	// the namespace, from /proc/net/*_tables_names. nftables cannot see
 	// them, and once one exists it cannot be removed again.
 	LegacyTables []string
+	// CNIState: every path under /var/lib/cni, the machine's CNI state
+	// (host-local's addresses, libcni's cache), which lab's lessons must
+	// never write.
+	CNIState []string
 	// Sysctls: every readable key under net.ipv4, sysctl(8) style names.
 	Sysctls map[string]string
 }
@@ -56,6 +60,7 @@ func Take() (Fingerprint, error) {
 		return fp, err
 	}
 	fp.LegacyTables = legacyTables()
+	fp.CNIState = treeOf("/var/lib/cni")
 	if fp.Sysctls, err = sysctls(); err != nil {
 		return fp, err
 	}
