@@ -10,6 +10,8 @@ import (
 	"github.com/cnilab/lab/engine"
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/machine"
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/cnilab/lab/netops/snapshot"
 )
 
 // TestMain fails the package when anything it did shows in the machine's
@@ -73,6 +75,7 @@ func TestSelfTest(t *testing.T) {
 			if rep := verify(t, l, s); !rep.Passed {
 				t.Fatalf("verify after run failed: %+v", failed(rep))
 			}
+			explicitSysctls(t, l, s)
 			resetClean(t, s, l)
 
 			for _, k := range l.OpSteps() {
@@ -146,4 +149,43 @@ func first(cs []engine.CheckResult) engine.CheckResult {
 		return engine.CheckResult{}
 	}
 	return cs[0]
+}
+
+// explicitSysctls reads back, in every namespace of the lesson, the kernel
+// parameters lab sets explicitly (new namespaces take them from the machine
+// or the kernel, not from their creator): rp_filter off for all, default
+// and each device, accept_ra off, forwarding off except in the host, where
+// lessons and CNI plugins turn it on.
+func explicitSysctls(t *testing.T, l *engine.Lesson, s *netops.Scope) {
+	t.Helper()
+	for _, logical := range l.AllNetns() {
+		real := s.Netns(logical)
+		if !ns.Exists(real) {
+			continue
+		}
+		want := map[string]string{
+			"net.ipv4.conf.all.rp_filter":     "0",
+			"net.ipv4.conf.default.rp_filter": "0",
+			"net.ipv6.conf.all.accept_ra":     "0",
+			"net.ipv6.conf.default.accept_ra": "0",
+		}
+		if logical != netops.HostNetns {
+			want["net.ipv4.ip_forward"] = "0"
+		}
+		snap, err := snapshot.Take(real)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, link := range snap.Links {
+			want["net.ipv4.conf."+link.Name+".rp_filter"] = "0"
+		}
+		for key, v := range want {
+			got, err := netops.ReadSysctl(real, key)
+			if err != nil {
+				t.Errorf("netns %s: %v", real, err)
+			} else if got != v {
+				t.Errorf("netns %s: %s = %s, want %s set explicitly", real, key, got, v)
+			}
+		}
+	}
 }

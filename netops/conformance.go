@@ -33,6 +33,9 @@ func (s *Scope) Conformance(confFile string) ([]cni.Verdict, error) {
 	if err := ns.Create(pod); err != nil {
 		return nil, err
 	}
+	if err := setDefaults(pod); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.forget(pod)
 		ns.Delete(pod)

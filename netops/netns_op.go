@@ -44,7 +44,13 @@ func (s *Scope) ensureNetns(real string) error {
 			return err
 		}
 	}
-	return ns.Create(real)
+	// A crash between creating the mount point and mounting leaves an empty
+	// file under our own name: clear it.
+	ns.Delete(real)
+	if err := ns.Create(real); err != nil {
+		return err
+	}
+	return setDefaults(real)
 }
 
 func foreignNetns(real string) error {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/vishvananda/netlink"
@@ -18,6 +20,16 @@ func Pause() error {
 	if lo, err := netlink.LinkByName("lo"); err == nil {
 		if err := netlink.LinkSetUp(lo); err != nil {
 			return fmt.Errorf("set lo up in the pause namespace: %w", err)
+		}
+	}
+	// Its namespace is new and lab's, like every other: explicit defaults.
+	// The whole process is in it, so no thread switch is needed.
+	for _, kv := range NetnsDefaults {
+		p := filepath.Join("/proc/sys", strings.ReplaceAll(kv.Key, ".", "/"))
+		if _, err := os.Stat(p); err == nil {
+			if err := os.WriteFile(p, []byte(kv.Value), 0o644); err != nil {
+				return fmt.Errorf("set %s in the pause namespace: %w", kv.Key, err)
+			}
 		}
 	}
 	sig := make(chan os.Signal, 1)

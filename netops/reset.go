@@ -53,6 +53,11 @@ func (s *Scope) Reset() ([]string, error) {
 		switch e.Kind {
 		case KindNetns, KindClaimNetns:
 			if !ns.Exists(e.Name) {
+				if e.Kind == KindNetns {
+					// Not mounted: at most the empty file a crash left
+					// between touch and mount, which is ours to remove.
+					ns.Delete(e.Name)
+				}
 				continue
 			}
 			s.forget(e.Name)
