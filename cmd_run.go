@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/cnilab/lab/engine"
@@ -76,14 +78,29 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 			} else if len(removed) > 0 && !asJSON {
 				fmt.Printf("reset scope %s first: removed %d namespaces\n", s.Name, len(removed))
 			}
+			// SIGINT and SIGTERM end the run between steps, never inside one.
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+			defer signal.Stop(sig)
+			go func() {
+				if _, ok := <-sig; ok {
+					engine.Interrupted.Store(true)
+				}
+			}()
 			ok := true
 			for i := range l.Steps {
+				if engine.Interrupted.Load() {
+					return &exitError{code: 2, msg: engine.ErrInterrupted{Done: i}.Error()}
+				}
 				res, err := r.Step(l, i)
 				if err != nil {
 					ok = false
 					break
 				}
 				ok = ok && res.Passed()
+			}
+			if engine.Interrupted.Load() {
+				return &exitError{code: 2, msg: engine.ErrInterrupted{Done: len(l.Steps)}.Error()}
 			}
 			rep.Passed = ok
 			if asJSON {

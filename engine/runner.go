@@ -39,10 +39,12 @@ func (r *Runner) Setup(l *Lesson) error {
 	if err := s.SetLesson(l.ID); err != nil {
 		return err
 	}
-	for _, op := range l.Setup {
+	for j, op := range l.Setup {
+		hook(fmt.Sprintf("setup.%d:before", j+1))
 		if err := op.Op.Apply(s); err != nil {
 			return fmt.Errorf("%s:%d: setup: %w", l.File, op.Line, err)
 		}
+		hook(fmt.Sprintf("setup.%d:after", j+1))
 	}
 	if snap, err := snapshot.TakeAll(realNames(l, s)); err == nil {
 		_, _ = settle(realNames(l, s), snap)
@@ -80,9 +82,11 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 	}
 	var res StepResult
 	s.TakeNotes() // nothing of an earlier step
-	for _, op := range st.Do {
+	for j, op := range st.Do {
 		res.Commands = append(res.Commands, op.Op.Commands(s)...)
+		hook(fmt.Sprintf("%d.%d:before", i+1, j+1))
 		err := op.Op.Apply(s)
+		hook(fmt.Sprintf("%d.%d:after", i+1, j+1))
 		res.Notes = append(res.Notes, s.TakeNotes()...)
 		if err != nil {
 			err = fmt.Errorf("step %d %q: %w", i+1, st.Title, err)
@@ -119,6 +123,9 @@ func (r *Runner) Run(l *Lesson) (bool, error) {
 	}
 	ok := true
 	for i := range l.Steps {
+		if Interrupted.Load() {
+			return false, ErrInterrupted{Done: i}
+		}
 		res, err := r.Step(l, i)
 		if err != nil {
 			return false, err
@@ -127,4 +134,12 @@ func (r *Runner) Run(l *Lesson) (bool, error) {
 	}
 	r.emit(Event{Type: LessonDone, Lesson: l.ID, Title: l.Title})
 	return ok, nil
+}
+
+// ErrInterrupted says a run stopped on SIGINT or SIGTERM after Done steps,
+// each of them whole.
+type ErrInterrupted struct{ Done int }
+
+func (e ErrInterrupted) Error() string {
+	return fmt.Sprintf("interrupted: stopped after step %d, which is complete; lab reset removes it all", e.Done)
 }

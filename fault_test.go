@@ -1,0 +1,146 @@
+package main
+
+// Fault tests: lab killed at every point around every kernel change of
+// every lesson, then `lab reset` twice must leave nothing; an interrupt in
+// the middle of a step lets the step finish.
+
+import (
+	"bufio"
+	"fmt"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cnilab/lab/engine"
+)
+
+// killPoints are the hook points of a lesson: before and after each
+// operation of its setup and of its steps.
+func killPoints(l *engine.Lesson) []string {
+	var out []string
+	for j := range l.Setup {
+		out = append(out, fmt.Sprintf("setup.%d:before", j+1), fmt.Sprintf("setup.%d:after", j+1))
+	}
+	for k, st := range l.Steps {
+		for j := range st.Do {
+			out = append(out, fmt.Sprintf("%d.%d:before", k+1, j+1), fmt.Sprintf("%d.%d:after", k+1, j+1))
+		}
+	}
+	return out
+}
+
+// pausedRun starts `lab run` with the test hook set and returns once it
+// reports the pause, with the process still there.
+func pausedRun(t *testing.T, lesson, scope, point string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(labBin, "run", lesson, "--scope", scope)
+	cmd.Env = append(cmd.Environ(), engine.PauseEnv+"="+point)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	paused := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if sc.Text() == "CNILAB_PAUSED "+point {
+				paused <- true
+				for sc.Scan() { // keep draining so the process never blocks on stderr
+				}
+				return
+			}
+		}
+		paused <- false
+	}()
+	select {
+	case ok := <-paused:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("lab run %s ended before pausing at %s", lesson, point)
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("lab run %s never reached %s", lesson, point)
+	}
+	return cmd
+}
+
+func TestKillAtEveryPoint(t *testing.T) {
+	t.Parallel()
+	needRoot(t)
+	cat, err := engine.LoadCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i, l := range cat.Lessons {
+		points := killPoints(l)
+		total += len(points)
+		t.Run(l.ID, func(t *testing.T) {
+			t.Parallel()
+			s := newScope(t, fmt.Sprintf("k%d%s", i, l.ID[:min(len(l.ID), 6)]))
+			for _, p := range points {
+				cmd := pausedRun(t, l.ID, s, p)
+				cmd.Process.Signal(syscall.SIGKILL)
+				cmd.Wait()
+				first := lab(t, "reset", "--scope", s)
+				want(t, first, 0)
+				again := lab(t, "reset", "--scope", s)
+				want(t, again, 0)
+				if again.stdout != "scope "+s+": nothing to remove\n" {
+					t.Fatalf("killed at %s: the second reset still did something:\n%s", p, again)
+				}
+				if left := leftovers(s); len(left) > 0 {
+					t.Fatalf("killed at %s, reset twice, left:\n\t%s", p, strings.Join(left, "\n\t"))
+				}
+			}
+		})
+	}
+	t.Logf("%d kill points in %d lessons", total, len(cat.Lessons))
+}
+
+// An interrupt in the middle of a step lets the step finish, then the run
+// stops with exit 2 and says where; nothing of the next step is done.
+func TestInterruptFinishesTheStep(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			s := newScope(t, "ki"+strings.ToLower(strings.TrimPrefix(sig.String(), "")[:4]))
+			cmd := exec.Command(labBin, "run", "bridge", "--scope", s)
+			cmd.Env = append(cmd.Environ(), engine.PauseEnv+"=2.1:after")
+			var out strings.Builder
+			cmd.Stdout = &out
+			stderr, _ := cmd.StderrPipe()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(stderr)
+			var errText strings.Builder
+			for sc.Scan() {
+				errText.WriteString(sc.Text() + "\n")
+				if strings.HasPrefix(sc.Text(), "CNILAB_PAUSED") {
+					cmd.Process.Signal(sig)
+				}
+			}
+			err := cmd.Wait()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != 2 || !strings.Contains(errText.String(), "stopped after step 2, which is complete") {
+				t.Fatalf("exit %d, stderr:\n%s", code, errText.String())
+			}
+			// Step 2's second veth was made and checked; step 3 never began.
+			wantContains(t, "lab run", out.String(), "[2/6]", "server1-veth in "+s+"-server1 is a veth")
+			if strings.Contains(out.String(), "[3/6]") {
+				t.Errorf("step 3 began after the interrupt:\n%s", out.String())
+			}
+		})
+	}
+}
