@@ -3,7 +3,12 @@ GO      ?= go
 BIN     := bin/lab
 TIMEOUT ?= 30m
 
-.PHONY: all build run test unit deps bench clean
+.PHONY: all build run test unit deps bench fuzz clean
+
+# Fuzz targets: the parsers of outside input (lesson YAML, the CNI config on
+# the stdin of our plugin). make test runs each briefly; make fuzz longer.
+FUZZ_TARGETS := ./engine:FuzzParse ./netops/mycni:FuzzParseConfig
+FUZZTIME     ?= 10s
 
 all: build
 
@@ -42,6 +47,7 @@ test:
 	$(MAKE) build
 	$(GO) vet ./...
 	$(GO) test -count=1 -p 1 -timeout $(TIMEOUT) ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 # Unit tests only: no root, no kernel.
 unit:
@@ -50,6 +56,13 @@ unit:
 bench: build deps
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./...
 	./scripts/bench.sh
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$fn in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s $$pkg || exit 1; \
+	done
 
 clean:
 	rm -rf bin
