@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"math/rand"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -140,6 +141,41 @@ func TestInterruptFinishesTheStep(t *testing.T) {
 			wantContains(t, "lab run", out.String(), "[2/6]", "server1-veth in "+s+"-server1 is a veth")
 			if strings.Contains(out.String(), "[3/6]") {
 				t.Errorf("step 3 began after the interrupt:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// Random kills: kill -9 at random moments of `lab run` (inside operations,
+// not only between them), then reset twice leaves nothing. The seed is
+// logged so a failure can be replayed.
+func TestRandomKills(t *testing.T) {
+	t.Parallel()
+	needRoot(t)
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	for i, l := range []string{"route", "dnat", "cni", "pod"} {
+		t.Run(l, func(t *testing.T) {
+			t.Parallel()
+			rng := rand.New(rand.NewSource(seed + int64(i)))
+			s := newScope(t, "kr"+l)
+			for n := 0; n < 12; n++ {
+				cmd := exec.Command(labBin, "run", l, "--scope", s)
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				after := time.Duration(rng.Intn(250)) * time.Millisecond
+				time.Sleep(after)
+				cmd.Process.Signal(syscall.SIGKILL)
+				cmd.Wait()
+				want(t, lab(t, "reset", "--scope", s), 0)
+				again := lab(t, "reset", "--scope", s)
+				if again.stdout != "scope "+s+": nothing to remove\n" {
+					t.Fatalf("killed after %s: the second reset still did something:\n%s", after, again)
+				}
+				if left := leftovers(s); len(left) > 0 {
+					t.Fatalf("killed after %s, reset twice, left:\n\t%s", after, strings.Join(left, "\n\t"))
+				}
 			}
 		})
 	}

@@ -21,6 +21,9 @@ type Entry struct {
 	// Made lists folders that did not exist when an IPAM folder was claimed
 	// (/var/lib/cni, /var/lib/cni/networks): reset removes them when empty.
 	Made []string `json:"made,omitempty"`
+	// Token is a random mark in a process's environment, journaled before
+	// it starts: only a process carrying it is lab's, whatever else it says.
+	Token string `json:"token,omitempty"`
 }
 
 const (

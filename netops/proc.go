@@ -2,6 +2,8 @@ package netops
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"os"
@@ -37,6 +39,7 @@ type Process struct {
 const (
 	envScope = "CNILAB_SCOPE"
 	envJob   = "CNILAB_JOB"
+	envToken = "CNILAB_TOKEN"
 )
 
 func (o Process) Commands(r Resolver) []string {
@@ -93,7 +96,8 @@ func (o Process) Apply(s *Scope) error {
 	if err != nil {
 		return fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
 	}
-	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name}); err != nil {
+	token := newToken()
+	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Token: token}); err != nil {
 		return err
 	}
 	logf, err := os.OpenFile(filepath.Join(s.StateDir, o.Name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -103,7 +107,7 @@ func (o Process) Apply(s *Scope) error {
 	defer logf.Close()
 	cmd := &exec.Cmd{
 		Path: path, Args: argv,
-		Env:    append(os.Environ(), envScope+"="+s.Name, envJob+"="+o.Name),
+		Env:    append(os.Environ(), envScope+"="+s.Name, envJob+"="+o.Name, envToken+"="+token),
 		Stdout: logf, Stderr: logf, // files: Start then needs no copying goroutines
 		// Its own session: the learner's terminal closing does not stop it.
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
@@ -119,7 +123,7 @@ func (o Process) Apply(s *Scope) error {
 	}
 	pid := cmd.Process.Pid
 	cmd.Process.Release()
-	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: startTime(pid)}); err != nil {
+	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: startTime(pid), Token: token}); err != nil {
 		return err
 	}
 	if o.WaitPort > 0 && !o.NewNetns {
@@ -180,8 +184,8 @@ func (s *Scope) jobPid(name string) int {
 
 // stopProcesses ends every process that carries this scope's mark and whose
 // job the journal knows: SIGTERM, then SIGKILL for what is still alive.
-func (s *Scope) stopProcesses(jobs map[string]bool) ([]string, error) {
-	pids := s.markedProcesses(jobs)
+func (s *Scope) stopProcesses(tokens map[string]string) ([]string, error) {
+	pids := s.markedProcesses(tokens)
 	var stopped []string
 	for pid, job := range pids {
 		if err := syscall.Kill(pid, syscall.SIGTERM); err == nil {
@@ -200,11 +204,12 @@ func (s *Scope) stopProcesses(jobs map[string]bool) ([]string, error) {
 	return stopped, nil
 }
 
-// markedProcesses finds the processes whose environment says they are a job
-// of this scope that the journal knows.
-func (s *Scope) markedProcesses(jobs map[string]bool) map[int]string {
+// markedProcesses finds the processes whose environment carries the token
+// of a job the journal knows: a process that only claims the scope and the
+// job's name is not lab's and is left alone.
+func (s *Scope) markedProcesses(tokens map[string]string) map[int]string {
 	out := map[int]string{}
-	if len(jobs) == 0 {
+	if len(tokens) == 0 {
 		return out
 	}
 	dirs, _ := os.ReadDir("/proc")
@@ -219,12 +224,19 @@ func (s *Scope) markedProcesses(jobs map[string]bool) map[int]string {
 			continue
 		}
 		for _, kv := range bytes.Split(env, []byte{0}) {
-			if job, ok := strings.CutPrefix(string(kv), envJob+"="); ok && jobs[job] {
-				out[pid] = job
+			if tok, ok := strings.CutPrefix(string(kv), envToken+"="); ok && tokens[tok] != "" {
+				out[pid] = tokens[tok]
 			}
 		}
 	}
 	return out
+}
+
+// newToken is 16 random hex characters.
+func newToken() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // alive reports whether pid runs (a zombie does not count).

@@ -20,13 +20,15 @@ func (s *Scope) Reset() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	doomed, jobs := map[string]bool{}, map[string]bool{}
+	doomed, jobs := map[string]bool{}, map[string]string{}
 	for _, e := range entries {
 		switch e.Kind {
 		case KindNetns, KindClaimNetns:
 			doomed[e.Name] = true
 		case KindProcess:
-			jobs[e.Name] = true
+			if e.Token != "" {
+				jobs[e.Token] = e.Name
+			}
 		}
 	}
 	// Processes first: one that holds a namespace would keep it alive after
@@ -53,11 +55,10 @@ func (s *Scope) Reset() ([]string, error) {
 		switch e.Kind {
 		case KindNetns, KindClaimNetns:
 			if !ns.Exists(e.Name) {
-				if e.Kind == KindNetns {
-					// Not mounted: at most the empty file a crash left
-					// between touch and mount, which is ours to remove.
-					ns.Delete(e.Name)
-				}
+				// Not mounted: at most the empty file a crash left between
+				// touch and mount, under a name that is ours (made or
+				// claimed): remove it.
+				ns.Delete(e.Name)
 				continue
 			}
 			s.forget(e.Name)
