@@ -115,3 +115,30 @@ func (l *Lesson) AllNetns() []string {
 	out = append(out, l.Namespaces...)
 	return append(out, netops.WorldNetns)
 }
+
+// CNIConfs are the network configs the lesson writes, for the preflight
+// check of the plugins they name.
+func (l *Lesson) CNIConfs() []string {
+	var out []string
+	add := func(ops []OpSpec) {
+		for _, o := range ops {
+			if c, ok := o.Op.(*netops.CNIConf); ok {
+				out = append(out, c.File)
+			}
+		}
+	}
+	add(l.Setup)
+	for _, st := range l.Steps {
+		add(st.Do)
+	}
+	return out
+}
+
+// allOps are the lesson's operations in the order they are applied.
+func (l *Lesson) allOps() []OpSpec {
+	ops := append([]OpSpec(nil), l.Setup...)
+	for _, st := range l.Steps {
+		ops = append(ops, st.Do...)
+	}
+	return ops
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"path"
 	"sort"
 	"strings"
@@ -85,7 +86,48 @@ func Merge(base, extra []*Lesson) ([]*Lesson, error) {
 		}
 		seen[l.ID] = l.File
 	}
-	return out, resolveExtends(out)
+	if err := resolveExtends(out); err != nil {
+		return nil, err
+	}
+	for _, l := range out {
+		if err := checkGateways(l); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkGateways refuses a route via an address outside every subnet the
+// lesson gives that namespace: the kernel would refuse it too ("Nexthop has
+// invalid gateway"), but only when the learner reaches the step. A
+// namespace whose addresses come from CNI has no addr ops and is not checked.
+func checkGateways(l *Lesson) error {
+	subnets := map[string][]netip.Prefix{}
+	for _, o := range l.allOps() {
+		if a, ok := o.Op.(*netops.AddrAdd); ok {
+			if p, err := netip.ParsePrefix(a.Addr); err == nil {
+				subnets[orHost(a.Netns)] = append(subnets[orHost(a.Netns)], p.Masked())
+			}
+		}
+	}
+	for _, o := range l.allOps() {
+		r, ok := o.Op.(*netops.RouteAdd)
+		if !ok || r.Via == "" || len(subnets[orHost(r.Netns)]) == 0 {
+			continue
+		}
+		gw, err := netip.ParseAddr(r.Via)
+		if err != nil {
+			continue
+		}
+		covered := false
+		for _, p := range subnets[orHost(r.Netns)] {
+			covered = covered || p.Contains(gw)
+		}
+		if !covered {
+			return fmt.Errorf("%s:%d: route %s via %s in netns %q: %s is outside every subnet the lesson gives that netns", l.File, o.Line, r.Dst, r.Via, orHost(r.Netns), r.Via)
+		}
+	}
+	return nil
 }
 
 // Parse validates one lesson file. Every error names the file and the line.

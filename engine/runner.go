@@ -27,6 +27,9 @@ func (r *Runner) Setup(l *Lesson) error {
 	if cur := s.Lesson(); cur != "" && cur != l.ID {
 		return fmt.Errorf("scope %q holds lesson %q: run `lab reset` first", s.Name, cur)
 	}
+	if err := netops.NeedPlugins(l.CNIConfs()); err != nil {
+		return err
+	}
 	if err := s.Claim(l.Namespaces); err != nil {
 		return err
 	}

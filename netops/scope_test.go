@@ -267,6 +267,8 @@ func TestValidate(t *testing.T) {
 		{netops.VethAdd{Name: "averyveryverylongname", Peer: "p"}, "at most 15"},
 		{netops.AddrAdd{Dev: "eth0", Addr: "10.0.0.300/24"}, "not an IPv4 address"},
 		{netops.AddrAdd{Dev: "eth0", Addr: "10.0.0.3"}, "prefix length"},
+		{netops.AddrAdd{Dev: "eth0", Addr: "10.0.0.0/24"}, "network address of 10.0.0.0/24"},
+		{netops.AddrAdd{Dev: "eth0", Addr: "10.0.0.255/24"}, "broadcast address of 10.0.0.0/24"},
 		{netops.RouteAdd{Dst: "10.0.0.1/24", Via: "10.0.0.1"}, "host bits"},
 		{netops.RouteAdd{Dst: "default"}, "give via or dev"},
 		{netops.Sysctl{Key: "kernel.hostname", Value: "x"}, "only net.*"},
