@@ -33,6 +33,14 @@ func TestCLIBadInputMore(t *testing.T) {
 		wantNothing(t, s)
 	})
 
+	t.Run("missing kernel feature", func(t *testing.T) {
+		s := newScope(t, "bi4")
+		r := labEnv(t, []string{"CNILAB_TEST_MISSING_FEATURE=nftables"}, "run", "route", "--scope", s)
+		want(t, r, 2)
+		wantContains(t, "stderr", r.stderr, "this kernel lacks nftables")
+		wantNothing(t, s)
+	})
+
 	for _, c := range []struct{ name, old, new, want string }{
 		{"gateway outside the subnet", "      - route: {netns: client1, dst: default, via: 172.30.0.1}",
 			"      - route: {netns: client1, dst: default, via: 172.31.0.1}", "172.31.0.1 is outside every subnet"},
@@ -63,4 +71,18 @@ func labEnv(t *testing.T, env []string, args ...string) result {
 	cmd.Env = append(os.Environ(), env...)
 	code, stdout, stderr := run(t, cmd)
 	return result{code: code, stdout: stdout, stderr: stderr}
+}
+
+// lab doctor on this machine: every required part is there, the CNI
+// plugins with their versions, and a foreign namespace with a lesson's name
+// in the scope is reported with the fix.
+func TestCLIDoctor(t *testing.T) {
+	t.Parallel()
+	s := newScope(t, "dr1")
+	exec.Command("ip", "netns", "add", s+"-client").Run()
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", s+"-client").Run() })
+	r := labEnv(t, []string{"CNILAB_CNI_PATH=" + filepath.Join(filepath.Dir(labBin), "cni")}, "doctor", "--json", "--scope", s)
+	want(t, r, 0)
+	wantContains(t, "doctor --json", r.stdout, `"ok": true`, `"what": "CNI plugin bridge"`, `"what": "kernel: nftables"`,
+		s+"-client exist and were not made by lab", "ip netns del NAME")
 }

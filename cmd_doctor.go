@@ -105,10 +105,24 @@ func diagnose(a *app) []finding {
 		}
 		out = append(out, f)
 	}
-	if _, err := a.catalog(); err != nil {
-		out = append(out, finding{What: "lessons", Detail: err.Error(), Fix: "fix the lesson file named above", Required: true})
-	} else {
-		out = append(out, finding{What: "lessons", OK: true, Required: true})
+	cat, err := a.catalog()
+	if err != nil {
+		return append(out, finding{What: "lessons", Detail: err.Error(), Fix: "fix the lesson file named above", Required: true})
+	}
+	out = append(out, finding{What: fmt.Sprintf("lessons (%d)", len(cat.Lessons)), OK: true, Required: true})
+	if s, err := a.scopeOf(); err == nil && priv.OK {
+		busy := finding{What: "scope " + s.Name + " is free", OK: true}
+		if who := s.Busy(); who != "" {
+			busy = finding{What: "scope " + s.Name + " is free", Detail: "held by " + who, Fix: "wait for it, or use another --scope"}
+		}
+		out = append(out, busy)
+		for _, l := range cat.Lessons {
+			if taken := s.Foreign(l.Namespaces, l.IPAMNetworks); len(taken) > 0 {
+				out = append(out, finding{What: "lesson " + l.ID + " can claim its names in scope " + s.Name,
+					Detail: strings.Join(taken, ", ") + " exist and were not made by lab",
+					Fix:    "remove them if nothing uses them (ip netns del NAME, rm -r FOLDER), or use another --scope"})
+			}
+		}
 	}
 	return out
 }

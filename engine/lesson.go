@@ -142,3 +142,25 @@ func (l *Lesson) allOps() []OpSpec {
 	}
 	return ops
 }
+
+// Features are the kernel features the lesson's operations need, for the
+// preflight probe: namespaces and veth always (the scope's uplink), a
+// bridge and nftables when an operation or a CNI config uses them.
+func (l *Lesson) Features() []string {
+	need := []string{"network namespaces", "veth"}
+	has := map[string]bool{}
+	for _, o := range l.allOps() {
+		switch o.Op.(type) {
+		case *netops.BridgeAdd, *netops.CNI:
+			has["bridge"] = true
+		case *netops.Masquerade, *netops.DNAT, *netops.ForwardAccept:
+			has["nftables"] = true
+		}
+	}
+	for _, f := range []string{"bridge", "nftables"} {
+		if has[f] {
+			need = append(need, f)
+		}
+	}
+	return need
+}

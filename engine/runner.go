@@ -30,6 +30,9 @@ func (r *Runner) Setup(l *Lesson) error {
 	if err := netops.NeedPlugins(l.CNIConfs()); err != nil {
 		return err
 	}
+	if err := netops.NeedFeatures(l.Features()); err != nil {
+		return err
+	}
 	if err := s.Claim(l.Namespaces); err != nil {
 		return err
 	}

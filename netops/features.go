@@ -50,3 +50,30 @@ func ProbeFeatures() []Feature {
 	}
 	return append(out, f)
 }
+
+// missingFeatureEnv makes the probe report a feature missing, so tests can
+// see lab refuse without changing the machine's kernel.
+const missingFeatureEnv = "CNILAB_TEST_MISSING_FEATURE"
+
+// NeedFeatures probes the kernel features a lesson uses, in a scratch
+// namespace, before the lesson makes anything: a missing one stops it with
+// the fix, instead of failing halfway through a step.
+func NeedFeatures(need []string) error {
+	if len(need) == 0 {
+		return nil
+	}
+	got := map[string]Feature{}
+	for _, f := range ProbeFeatures() {
+		got[f.Name] = f
+	}
+	for _, n := range need {
+		f, ok := got[n]
+		if os.Getenv(missingFeatureEnv) == n {
+			f = Feature{Name: n, Err: "reported missing by " + missingFeatureEnv, Fix: "unset " + missingFeatureEnv}
+		}
+		if !ok || !f.OK {
+			return fmt.Errorf("this kernel lacks %s, which the lesson needs (%s): %s", n, f.Err, f.Fix)
+		}
+	}
+	return nil
+}

@@ -109,3 +109,40 @@ func (s *Scope) SetLesson(id string) error {
 
 // ErrForeign is wrapped by errors about objects lab did not make.
 var ErrForeign = errors.New("not made by lab")
+
+// Busy reports who holds the scope's lock, or "" when nobody does; it takes
+// nothing.
+func (s *Scope) Busy() string {
+	l, err := s.Acquire("lab doctor")
+	if err != nil {
+		if errors.Is(err, ErrBusy) {
+			return strings.TrimPrefix(err.Error(), ErrBusy.Error()+": ")
+		}
+		return ""
+	}
+	l.Release()
+	return ""
+}
+
+// Foreign lists the names a lesson would claim that something lab did not
+// make already holds in this scope: namespaces and IPAM folders.
+func (s *Scope) Foreign(netns, ipam []string) []string {
+	var out []string
+	for _, n := range append([]string{HostNetns, WorldNetns}, netns...) {
+		real := s.Netns(n)
+		if owned, _ := s.Owns(real); ns.Exists(real) && !owned {
+			out = append(out, "netns "+real)
+		}
+	}
+	entries, _ := s.Journal()
+	for _, n := range ipam {
+		owned := false
+		for _, e := range entries {
+			owned = owned || e.Kind == KindIPAMDir && e.Name == n
+		}
+		if _, err := os.Stat(ipamDir(n)); err == nil && !owned {
+			out = append(out, "IPAM folder "+ipamDir(n))
+		}
+	}
+	return out
+}
