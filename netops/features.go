@@ -3,6 +3,8 @@ package netops
 import (
 	"fmt"
 	"os"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
@@ -21,7 +23,7 @@ type Feature struct {
 // namespace made for the probe and deleted after it, so the machine's own
 // namespace is never touched.
 func ProbeFeatures() []Feature {
-	name := fmt.Sprintf("cnilab-probe-%d", os.Getpid())
+	name := fmt.Sprintf("cnilab-probe-%d-%d", os.Getpid(), probeSeq.Add(1))
 	if err := ns.Create(name); err != nil {
 		return []Feature{{Name: "network namespaces", Err: err.Error(),
 			Fix: "run as root on a kernel with CONFIG_NET_NS (any distribution kernel)"}}
@@ -63,7 +65,7 @@ func NeedFeatures(need []string) error {
 		return nil
 	}
 	got := map[string]Feature{}
-	for _, f := range ProbeFeatures() {
+	for _, f := range probeOnce() {
 		got[f.Name] = f
 	}
 	for _, n := range need {
@@ -77,3 +79,10 @@ func NeedFeatures(need []string) error {
 	}
 	return nil
 }
+
+// probeSeq makes each probe's scratch namespace name unique in the process.
+var probeSeq atomic.Int64
+
+// probeOnce probes the kernel once per process: its features do not change
+// while lab runs, and lessons set up side by side share the answer.
+var probeOnce = sync.OnceValue(ProbeFeatures)
