@@ -17,7 +17,8 @@ const settleLimit = time.Second
 // typing commands never sees this; a program applying a step and pinging at
 // once does. The other end's operstate may lag up to a second behind (the
 // work is rate limited), but its queue is already active: one processed end
-// per pair is enough.
+// per pair is enough, except for a bridge port, which the bridge only
+// forwards through once the port's own event was processed.
 func settle(names []string, snap snapshot.Snapshot) (snapshot.Snapshot, error) {
 	deadline := time.Now().Add(settleLimit)
 	for !settled(snap) && time.Now().Before(deadline) {
@@ -36,7 +37,10 @@ func settled(snap snapshot.Snapshot) bool {
 			if !l.Pending {
 				continue
 			}
-			if l.Kind != "veth" || l.Peer == "" {
+			// A bridge port forwards only once its own carrier event was
+			// processed (the bridge learns of it from that work), whatever
+			// its peer's state.
+			if l.Kind != "veth" || l.Peer == "" || l.Master != "" {
 				return false
 			}
 			peerNS := n

@@ -51,3 +51,19 @@ func TestSettledUnit(t *testing.T) {
 		}
 	}
 }
+
+// A bridge port forwards only once its own carrier event was processed: a
+// pending port is not settled even when its peer is.
+func TestSettledPendingBridgePortUnit(t *testing.T) {
+	snap := snapshot.Snapshot{Namespaces: []snapshot.Netns{
+		{Name: "h", Links: []snapshot.Link{{Name: "p-br", Kind: "veth", Peer: "p", PeerNetns: "c", Master: "br0", Flags: []string{"UP", "LOWER_UP"}, State: "UP", Pending: true}}},
+		{Name: "c", Links: []snapshot.Link{{Name: "p", Kind: "veth", Peer: "p-br", PeerNetns: "h", Flags: []string{"UP", "LOWER_UP"}, State: "UP"}}},
+	}}
+	if settled(snap) {
+		t.Error("a pending bridge port counted as settled")
+	}
+	snap.Namespaces[0].Links[0].Master = ""
+	if !settled(snap) {
+		t.Error("a pending veth end whose peer is processed should count as settled")
+	}
+}
