@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 
-	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
+	"github.com/google/nftables"
+	"github.com/google/nftables/expr"
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 )
 
 // Feature is one kernel capability lessons need, probed for real.
@@ -20,37 +21,54 @@ type Feature struct {
 }
 
 // ProbeFeatures tries each kernel feature the lessons use inside a scratch
-// namespace made for the probe and deleted after it, so the machine's own
-// namespace is never touched.
+// namespace with no name, which disappears with the probe even if lab is
+// killed meanwhile; the machine's own namespace is never touched.
 func ProbeFeatures() []Feature {
-	name := fmt.Sprintf("cnilab-probe-%d-%d", os.Getpid(), probeSeq.Add(1))
-	if err := ns.Create(name); err != nil {
+	var out []Feature
+	err := ns.Scratch(func(fd netns.NsHandle) error {
+		out = append(out, Feature{Name: "network namespaces", OK: true})
+		h, err := netlink.NewHandleAt(fd)
+		if err != nil {
+			out = append(out, Feature{Name: "netlink", Err: err.Error()})
+			return nil
+		}
+		defer h.Close()
+		try := func(what, module string, l netlink.Link) {
+			f := Feature{Name: what, OK: true}
+			if err := h.LinkAdd(l); err != nil {
+				f = Feature{Name: what, Err: err.Error(), Fix: "load the kernel module: modprobe " + module}
+			}
+			out = append(out, f)
+		}
+		try("veth", "veth", &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "probe0"}, PeerName: "probe1"})
+		try("bridge", "bridge", &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "probebr"}})
+		try("vxlan", "vxlan", &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: "probevx"}, VxlanId: 42, Port: 4789})
+		f := Feature{Name: "nftables", OK: true}
+		if err := probeNftables(fd); err != nil {
+			f = Feature{Name: "nftables", Err: err.Error(), Fix: "load the kernel modules: modprobe nf_tables nft_masq nft_nat"}
+		}
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
 		return []Feature{{Name: "network namespaces", Err: err.Error(),
 			Fix: "run as root on a kernel with CONFIG_NET_NS (any distribution kernel)"}}
 	}
-	defer ns.Delete(name)
-	out := []Feature{{Name: "network namespaces", OK: true}}
-	h, err := ns.Handle(name)
+	return out
+}
+
+// probeNftables adds a NAT chain with a masquerade rule, what the lessons
+// need of nftables.
+func probeNftables(fd netns.NsHandle) error {
+	c, err := nftables.New(nftables.WithNetNSFd(int(fd)))
 	if err != nil {
-		return append(out, Feature{Name: "netlink", Err: err.Error()})
+		return err
 	}
-	defer h.Close()
-	try := func(what, module string, l netlink.Link) {
-		f := Feature{Name: what, OK: true}
-		if err := h.LinkAdd(l); err != nil {
-			f = Feature{Name: what, Err: err.Error(), Fix: "load the kernel module: modprobe " + module}
-		}
-		out = append(out, f)
-	}
-	try("veth", "veth", &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "probe0"}, PeerName: "probe1"})
-	try("bridge", "bridge", &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "probebr"}})
-	try("vxlan", "vxlan", &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: "probevx"}, VxlanId: 42, Port: 4789})
-	f := Feature{Name: "nftables", OK: true}
-	m := nft.Masquerade{Netns: name, Table: "cnilab_probe", Src: "10.0.0.0/24", OutIface: "eth0"}
-	if err := m.Apply(); err != nil {
-		f = Feature{Name: "nftables", Err: err.Error(), Fix: "load the kernel modules: modprobe nf_tables nft_masq nft_nat"}
-	}
-	return append(out, f)
+	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: "cnilab_probe"})
+	ch := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
+		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
+	c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: []expr.Any{&expr.Masq{}}})
+	return c.Flush()
 }
 
 // missingFeatureEnv makes the probe report a feature missing, so tests can
@@ -79,9 +97,6 @@ func NeedFeatures(need []string) error {
 	}
 	return nil
 }
-
-// probeSeq makes each probe's scratch namespace name unique in the process.
-var probeSeq atomic.Int64
 
 // probeOnce probes the kernel once per process: its features do not change
 // while lab runs, and lessons set up side by side share the answer.

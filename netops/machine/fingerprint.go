@@ -35,6 +35,9 @@ type Fingerprint struct {
 	// (host-local's addresses, libcni's cache), which lab's lessons must
 	// never write.
 	CNIState []string
+	// NamedNetns: the entries of /run/netns. A test that leaves a named
+	// namespace of any name, its own scope's or not, shows here.
+	NamedNetns []string
 	// Sysctls: every readable key under net.ipv4, sysctl(8) style names.
 	Sysctls map[string]string
 }
@@ -61,6 +64,7 @@ func Take() (Fingerprint, error) {
 	}
 	fp.LegacyTables = legacyTables()
 	fp.CNIState = treeOf("/var/lib/cni")
+	fp.NamedNetns = treeOf("/run/netns")
 	if fp.Sysctls, err = sysctls(); err != nil {
 		return fp, err
 	}

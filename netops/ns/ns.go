@@ -175,6 +175,45 @@ func Mount(src, name string) error {
 	return nil
 }
 
+// Scratch runs fn with a handle to a new network namespace that has no
+// name: only the handle holds it, so it is gone when fn returns, and gone
+// too if the process is killed meanwhile (a named scratch namespace would
+// outlive a SIGKILL). fn must reach the namespace through the handle only.
+func Scratch(fn func(h netns.NsHandle) error) error {
+	type made struct {
+		h   netns.NsHandle
+		err error
+	}
+	c := make(chan made, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := netns.Get()
+		if err != nil {
+			runtime.UnlockOSThread()
+			c <- made{err: err}
+			return
+		}
+		defer orig.Close()
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
+			c <- made{err: fmt.Errorf("create a scratch netns: %w", err)}
+			return
+		}
+		h, err := netns.Get()
+		// Back at once: from here the handle alone holds the namespace.
+		if netns.Set(orig) == nil {
+			runtime.UnlockOSThread()
+		}
+		c <- made{h: h, err: err}
+	}()
+	m := <-c
+	if m.err != nil {
+		return m.err
+	}
+	defer m.h.Close()
+	return fn(m.h)
+}
+
 // Delete unmounts and removes a named namespace, as `ip netns del NAME` does.
 // The kernel frees the namespace, with every link in it, once nothing else
 // holds it. A missing namespace is not an error.
