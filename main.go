@@ -53,7 +53,7 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 	root.PersistentFlags().StringVar(&a.scope, "scope", "lab", "sandbox name: lets several labs (and tests) run side by side")
 	root.PersistentFlags().StringVar(&a.lessons, "lessons", "", "a directory of extra lesson files (YAML) to load")
 	root.AddCommand(a.learnCmd(), a.demoCmd(), a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(),
-		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd())
+		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.topoCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd())
 	return root
 }
 
