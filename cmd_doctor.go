@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/cni"
 	"github.com/spf13/cobra"
 )
 
@@ -94,8 +95,9 @@ func diagnose(a *app) []finding {
 		}
 		out = append(out, f)
 	}
-	rt := (&netops.Scope{Name: "lab"}).CNIRuntime()
-	rt.PluginDir = netops.CNIPluginDir()
+	// VERSION of each plugin in lab's folder; it only prints JSON, and runs
+	// in a sandbox host when the default scope has one.
+	rt := &cni.Runtime{PluginDir: netops.CNIPluginDir(), HostNetns: netops.DefaultScope + "-" + netops.HostNetns}
 	for _, p := range rt.Plugins() {
 		f := finding{What: "CNI plugin " + p.Name, OK: p.Err == "", Required: true}
 		if p.Err != "" {

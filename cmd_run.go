@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -87,20 +88,12 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 					engine.Interrupted.Store(true)
 				}
 			}()
-			ok := true
-			for i := range l.Steps {
-				if engine.Interrupted.Load() {
-					return &exitError{code: 2, msg: engine.ErrInterrupted{Done: i}.Error()}
-				}
-				res, err := r.Step(l, i)
-				if err != nil {
-					ok = false
-					break
-				}
-				ok = ok && res.Passed()
-			}
-			if engine.Interrupted.Load() {
-				return &exitError{code: 2, msg: engine.ErrInterrupted{Done: len(l.Steps)}.Error()}
+			// A step whose operation failed was reported as an event and
+			// counts as a failed check; an interrupt could not finish.
+			ok, err := r.Steps(l)
+			var stopped engine.ErrInterrupted
+			if errors.As(err, &stopped) {
+				return &exitError{code: 2, msg: stopped.Error()}
 			}
 			rep.Passed = ok
 			if asJSON {

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/cnilab/lab/tui/topo"
 	"github.com/spf13/cobra"
@@ -42,7 +41,7 @@ ports and the addresses on each end, from the kernel's state (not from the lesso
 			if err != nil {
 				return err
 			}
-			snap, err := snapshot.TakeAll(lessonFirst(s, names))
+			snap, err := snapshot.TakeAll(s.LessonFirst(names))
 			if err != nil {
 				return err
 			}
@@ -66,20 +65,6 @@ ports and the addresses on each end, from the kernel's state (not from the lesso
 	c.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
 	c.Flags().BoolVar(&asDot, "dot", false, "print a Graphviz graph")
 	return c
-}
-
-// lessonFirst orders the lesson's namespaces before the scope's host and
-// world, as the walkthrough's topology pane does.
-func lessonFirst(s *netops.Scope, names []string) []string {
-	var lesson, base []string
-	for _, n := range names {
-		if n == s.Netns(netops.HostNetns) || n == s.Netns(netops.WorldNetns) {
-			base = append(base, n)
-		} else {
-			lesson = append(lesson, n)
-		}
-	}
-	return append(lesson, base...)
 }
 
 // writeDot renders a snapshot as a Graphviz graph: a cluster per namespace,

@@ -2,10 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/cnilab/lab/netops"
@@ -64,17 +61,8 @@ func (c SameNetnsCheck) Evaluate(e *Eval) Outcome {
 // processesIn lists "pid command" of the processes in a network namespace.
 func processesIn(inode uint64) []string {
 	var out []string
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		if ino, err := ns.Inode(filepath.Join("/proc", d.Name(), "ns/net")); err == nil && ino == inode {
-			comm, _ := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
-			cmd := strings.Join(strings.Fields(strings.ReplaceAll(string(comm), "\x00", " ")), " ")
-			out = append(out, fmt.Sprintf("%d %s", pid, filepath.Base(cmd)))
-		}
+	for pid := range netops.ProcessesInNetns(map[uint64]bool{inode: true}) {
+		out = append(out, fmt.Sprintf("%d %s", pid, netops.Cmdline(pid)))
 	}
 	sort.Strings(out)
 	return out

@@ -127,6 +127,14 @@ func (r *Runner) Run(l *Lesson) (bool, error) {
 	if err := r.Setup(l); err != nil {
 		return false, err
 	}
+	return r.Steps(l)
+}
+
+// Steps applies every step of a lesson already set up and reports whether
+// every check passed. It stops at the first step whose operation failed
+// (that error), and between steps after an interrupt (ErrInterrupted): a
+// step is never left half done.
+func (r *Runner) Steps(l *Lesson) (bool, error) {
 	ok := true
 	for i := range l.Steps {
 		if Interrupted.Load() {
@@ -137,6 +145,9 @@ func (r *Runner) Run(l *Lesson) (bool, error) {
 			return false, err
 		}
 		ok = ok && res.Passed()
+	}
+	if Interrupted.Load() {
+		return false, ErrInterrupted{Done: len(l.Steps)}
 	}
 	r.emit(Event{Type: LessonDone, Lesson: l.ID, Title: l.Title})
 	return ok, nil

@@ -73,7 +73,7 @@ func (s *Session) Verify(l *Lesson) (Report, error) {
 // Topology is the live state of the lesson's namespaces, read from the
 // kernel (not from the lesson file), for the topology pane.
 func (s *Session) Topology(l *Lesson) (snapshot.Snapshot, error) {
-	return snapshot.TakeAll(realNames(l, s.Scope))
+	return snapshot.TakeAll(s.Scope.LessonFirst(realNames(l, s.Scope)))
 }
 
 // Reset removes everything the scope holds.

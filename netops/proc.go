@@ -139,7 +139,7 @@ func (s *Scope) Jobs() map[string]int {
 	entries, _ := s.Journal()
 	for _, e := range entries {
 		if e.Kind == KindProcess {
-			if pid := s.jobPid(e.Name); pid > 0 {
+			if pid := jobPidIn(entries, e.Name); pid > 0 {
 				out[e.Name] = pid
 			}
 		}
@@ -170,6 +170,12 @@ func waitListening(real, name string, pid, port int) error {
 // jobPid is the pid of a running job of this scope, or 0.
 func (s *Scope) jobPid(name string) int {
 	entries, _ := s.Journal()
+	return jobPidIn(entries, name)
+}
+
+// jobPidIn finds a running job's pid in journal entries already read: the
+// newest start of that job, if that very process still runs.
+func jobPidIn(entries []Entry, name string) int {
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		if e.Kind == KindProcess && e.Name == name && e.Pid > 0 {
@@ -304,18 +310,13 @@ func stopProcessesIn(inodes map[uint64]string) []string {
 	}
 	var out []string
 	var pids []int
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil || spare[pid] {
+	for pid, ino := range ProcessesInNetns(inodes) {
+		if spare[pid] {
 			continue
 		}
-		ino, err := ns.Inode(filepath.Join("/proc", d.Name(), "ns/net"))
-		if netns, ok := inodes[ino]; err == nil && ok {
-			if syscall.Kill(pid, syscall.SIGTERM) == nil {
-				pids = append(pids, pid)
-				out = append(out, fmt.Sprintf("process %d in netns %s", pid, netns))
-			}
+		if syscall.Kill(pid, syscall.SIGTERM) == nil {
+			pids = append(pids, pid)
+			out = append(out, fmt.Sprintf("process %d in netns %s", pid, inodes[ino]))
 		}
 	}
 	deadline := time.Now().Add(time.Second)
@@ -342,4 +343,34 @@ func parentOf(pid int) int {
 	}
 	p, _ := strconv.Atoi(f[1])
 	return p
+}
+
+// ProcessesInNetns finds the processes whose network namespace is one of
+// inodes: pid -> the namespace's inode.
+func ProcessesInNetns[V any](inodes map[uint64]V) map[int]uint64 {
+	out := map[int]uint64{}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		ino, err := ns.Inode(filepath.Join("/proc", d.Name(), "ns/net"))
+		if _, ok := inodes[ino]; err == nil && ok {
+			out[pid] = ino
+		}
+	}
+	return out
+}
+
+// Cmdline is a process's command line, its program by base name ("lab serve
+// --port 80"), for the learner.
+func Cmdline(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+	if len(args) == 0 || args[0] == "" {
+		return "?"
+	}
+	args[0] = filepath.Base(args[0])
+	return strings.Join(args, " ")
 }

@@ -146,3 +146,19 @@ func (s *Scope) Foreign(netns, ipam []string) []string {
 	}
 	return out
 }
+
+// LessonFirst orders real namespace names with the lesson's own before the
+// scope's host and world: a topology drawn in a small pane shows what the
+// lesson is about first (the layout still puts the host between the
+// namespaces it is cabled to).
+func (s *Scope) LessonFirst(names []string) []string {
+	var lesson, base []string
+	for _, n := range names {
+		if n == s.Netns(HostNetns) || n == s.Netns(WorldNetns) {
+			base = append(base, n)
+		} else {
+			lesson = append(lesson, n)
+		}
+	}
+	return append(lesson, base...)
+}

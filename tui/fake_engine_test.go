@@ -167,7 +167,20 @@ func (f *fakeEngine) Topology(l *engine.Lesson) (snapshot.Snapshot, error) {
 	if f.topoErr != nil {
 		return snapshot.Snapshot{}, f.topoErr
 	}
-	return vethEndState(), nil
+	// As engine.Session does: the lesson's namespaces before host and world.
+	snap := vethEndState()
+	byName := map[string]snapshot.Netns{}
+	var names []string
+	for _, n := range snap.Namespaces {
+		byName[n.Name] = n
+		names = append(names, n.Name)
+	}
+	scope, _ := netops.NewScope("lab")
+	var ordered snapshot.Snapshot
+	for _, n := range scope.LessonFirst(names) {
+		ordered.Namespaces = append(ordered.Namespaces, byName[n])
+	}
+	return ordered, nil
 }
 
 func (f *fakeEngine) Reset() ([]string, error) {

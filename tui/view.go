@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/cnilab/lab/engine"
-	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/cnilab/lab/tui/topo"
 )
 
@@ -207,7 +206,7 @@ func (w *Walk) topoPane(width, height int) string {
 		if st.Color {
 			style = topo.Style{Netns: one(st.Netns), Addr: one(st.Addr), Up: one(st.Pass), Down: one(st.Fail)}
 		}
-		body = topo.RenderStyled(lessonFirst(*w.topo, w.eng.ScopeName()), inner, style)
+		body = topo.RenderStyled(*w.topo, inner, style)
 	}
 	body = st.PaneHead.Render("topology (live kernel state)") + "\n" + body
 	lines := strings.Split(body, "\n")
@@ -250,19 +249,4 @@ func viewportKeys() viewport.KeyMap {
 // one adapts a style to the topology renderer's hook.
 func one(s lipglossStyle) func(string) string {
 	return func(x string) string { return s.Render(x) }
-}
-
-// lessonFirst orders the lesson's own namespaces before the scope's host and
-// world, so a small pane shows what the lesson is about first; the layout
-// still puts the host between the namespaces it is cabled to.
-func lessonFirst(snap snapshot.Snapshot, scope string) snapshot.Snapshot {
-	var lesson, base []snapshot.Netns
-	for _, n := range snap.Namespaces {
-		if n.Name == scope+"-host" || n.Name == scope+"-world" {
-			base = append(base, n)
-		} else {
-			lesson = append(lesson, n)
-		}
-	}
-	return snapshot.Snapshot{Namespaces: append(lesson, base...)}
 }

@@ -1,93 +1,31 @@
 package capture
 
 import (
-	"fmt"
 	"net"
-	"os"
 	"testing"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
+	"github.com/cnilab/lab/netops/nettest"
 	"github.com/cnilab/lab/netops/ns"
 )
 
-// needRoot skips tests that build namespaces: only root may create them.
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create network namespaces")
-	}
-}
+// The builders are netops/nettest's.
+func needRoot(t *testing.T) { nettest.NeedRoot(t) }
 
-// scratchNS creates a namespace named after the test's tag and this
-// process, and deletes it by that exact name when the test ends.
-func scratchNS(t *testing.T, tag string) string {
-	t.Helper()
-	name := fmt.Sprintf("captest-%s-%d", tag, os.Getpid())
-	if err := ns.Create(name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := ns.Delete(name); err != nil {
-			t.Error(err)
-		}
-	})
-	return name
-}
-
-func handle(t *testing.T, netns string) *netlink.Handle {
-	t.Helper()
-	h, err := ns.Handle(netns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	return h
-}
+func scratchNS(t *testing.T, tag string) string { return nettest.Scratch(t, "captest", tag) }
 
 // pair builds two namespaces joined by a veth: veth-a 10.0.0.11/24 in a,
 // veth-b 10.0.0.12/24 in b, both up.
 func pair(t *testing.T, tag string) (a, b string) {
 	t.Helper()
 	a, b = scratchNS(t, tag+"a"), scratchNS(t, tag+"b")
-	peer, err := ns.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
-	veth := &netlink.Veth{
-		LinkAttrs:     netlink.LinkAttrs{Name: "veth-a"},
-		PeerName:      "veth-b",
-		PeerNamespace: netlink.NsFd(int(peer)),
-	}
-	if err := handle(t, a).LinkAdd(veth); err != nil {
-		t.Fatalf("add veth in netns %q: %v", a, err)
-	}
-	addrUp(t, a, "veth-a", "10.0.0.11/24")
-	addrUp(t, b, "veth-b", "10.0.0.12/24")
+	nettest.VethPair(t, a, "veth-a", b, "veth-b")
+	nettest.AddrUp(t, a, "veth-a", "10.0.0.11/24")
+	nettest.AddrUp(t, b, "veth-b", "10.0.0.12/24")
 	return a, b
-}
-
-func addrUp(t *testing.T, netns, ifname, cidr string) {
-	t.Helper()
-	h := handle(t, netns)
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatalf("link %s in netns %q: %v", ifname, netns, err)
-	}
-	addr, err := netlink.ParseAddr(cidr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.AddrAdd(link, addr); err != nil {
-		t.Fatalf("add %s to %s in netns %q: %v", cidr, ifname, netns, err)
-	}
-	if err := h.LinkSetUp(link); err != nil {
-		t.Fatalf("set %s up in netns %q: %v", ifname, netns, err)
-	}
 }
 
 // pinger sends ICMP echo requests from netns to dst, one per call, through

@@ -1,107 +1,28 @@
 package probe
 
 import (
-	"fmt"
 	"net"
 	"os"
 	"testing"
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/cnilab/lab/netops/nettest"
 	"github.com/cnilab/lab/netops/ns"
 )
 
-// needRoot skips tests that build namespaces: only root may create them.
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create network namespaces")
-	}
-}
+// The builders are netops/nettest's, named as these tests call them.
+var (
+	needRoot = func(t *testing.T) { nettest.NeedRoot(t) }
+	handle   = func(t *testing.T, netns string) *netlink.Handle { return nettest.Handle(t, netns) }
+	vethPair = func(t *testing.T, nsA, ifA, nsB, ifB string) { nettest.VethPair(t, nsA, ifA, nsB, ifB) }
+	addrUp   = func(t *testing.T, netns, ifname, cidr string) { nettest.AddrUp(t, netns, ifname, cidr) }
+	setState = func(t *testing.T, netns, ifname string, up bool) { nettest.SetState(t, netns, ifname, up) }
+	setUp    = func(t *testing.T, netns, ifname string) { nettest.SetState(t, netns, ifname, true) }
+)
 
-// scratchNS creates a namespace named after the test's tag and this process,
-// with lo up, and deletes it by that exact name when the test ends.
-func scratchNS(t *testing.T, tag string) string {
-	t.Helper()
-	name := fmt.Sprintf("probetest-%s-%d", tag, os.Getpid())
-	if err := ns.Create(name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := ns.Delete(name); err != nil {
-			t.Error(err)
-		}
-	})
-	setUp(t, name, "lo")
-	return name
-}
-
-func handle(t *testing.T, netns string) *netlink.Handle {
-	t.Helper()
-	h, err := ns.Handle(netns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	return h
-}
-
-// vethPair links ifA in nsA to ifB in nsB, creating the peer directly in nsB.
-func vethPair(t *testing.T, nsA, ifA, nsB, ifB string) {
-	t.Helper()
-	peer, err := ns.Open(nsB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
-	veth := &netlink.Veth{
-		LinkAttrs:     netlink.LinkAttrs{Name: ifA},
-		PeerName:      ifB,
-		PeerNamespace: netlink.NsFd(int(peer)),
-	}
-	if err := handle(t, nsA).LinkAdd(veth); err != nil {
-		t.Fatalf("add veth %s in netns %q: %v", ifA, nsA, err)
-	}
-}
-
-// addrUp gives a link an address and brings it up.
-func addrUp(t *testing.T, netns, ifname, cidr string) {
-	t.Helper()
-	h := handle(t, netns)
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatalf("link %s in netns %q: %v", ifname, netns, err)
-	}
-	addr, err := netlink.ParseAddr(cidr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.AddrAdd(link, addr); err != nil {
-		t.Fatalf("add %s to %s in netns %q: %v", cidr, ifname, netns, err)
-	}
-	setUp(t, netns, ifname)
-}
-
-func setUp(t *testing.T, netns, ifname string) {
-	t.Helper()
-	setState(t, netns, ifname, true)
-}
-
-func setState(t *testing.T, netns, ifname string, up bool) {
-	t.Helper()
-	h := handle(t, netns)
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatalf("link %s in netns %q: %v", ifname, netns, err)
-	}
-	set := h.LinkSetDown
-	if up {
-		set = h.LinkSetUp
-	}
-	if err := set(link); err != nil {
-		t.Fatalf("set %s up=%v in netns %q: %v", ifname, up, netns, err)
-	}
-}
+// scratchNS is a namespace of this package's tests, lo up, removed by name.
+func scratchNS(t *testing.T, tag string) string { return nettest.Scratch(t, "probetest", tag) }
 
 // routeVia adds `ip route add DST via GW` in a namespace.
 func routeVia(t *testing.T, netns, dst, gw string) {
