@@ -16,8 +16,8 @@ func (a Fingerprint) Diff(b Fingerprint) []string {
 	out = append(out, diffLines("route", a.Routes, b.Routes)...)
 	out = append(out, diffLines("policy rule", a.PolicyRules, b.PolicyRules)...)
 	out = append(out, diffLines("iptables-legacy table", a.LegacyTables, b.LegacyTables)...)
-	out = append(out, diffLines("CNI state", a.CNIState, b.CNIState)...)
-	out = append(out, diffLines("named netns", a.NamedNetns, b.NamedNetns)...)
+	out = append(out, diffLines("path", a.Paths, b.Paths)...)
+	out = append(out, diffLines("mount", a.Mounts, b.Mounts)...)
 	out = append(out, diffLines("nftables", a.Rules, b.Rules)...)
 	out = append(out, diffSysctls(a.Sysctls, b.Sysctls)...)
 	return out

@@ -31,19 +31,33 @@ type Fingerprint struct {
 	// the namespace, from /proc/net/*_tables_names. nftables cannot see
 	// them, and once one exists it cannot be removed again.
 	LegacyTables []string
-	// CNIState: every path under /var/lib/cni, the machine's CNI state
-	// (host-local's addresses, libcni's cache), which lab's lessons must
-	// never write.
-	CNIState []string
-	// NamedNetns: the entries of /run/netns. A test that leaves a named
-	// namespace of any name, its own scope's or not, shows here.
-	NamedNetns []string
+	// Paths: every path under the watched folders (Dirs), as "WHAT PATH":
+	// a named namespace left in /run/netns, a state dir left in
+	// /run/cnilab, a file of host-local's in /var/lib/cni.
+	Paths []string
+	// Mounts: the mount points at or under the watched folders, as
+	// "POINT (FSTYPE)": a namespace bind mount left behind shows here even
+	// when its file was removed.
+	Mounts []string
 	// Sysctls: every readable key under net.ipv4, sysctl(8) style names.
 	Sysctls map[string]string
 }
 
-// Take reads the fingerprint of the calling thread's network namespace.
-func Take() (Fingerprint, error) {
+// filesystem reads the Paths and Mounts of a fingerprint.
+func filesystem(dirs []Dir) (paths, mounts []string) {
+	for _, d := range dirs {
+		for _, p := range dirLines(d) {
+			paths = append(paths, d.What+" "+p)
+		}
+	}
+	return paths, mountLines(dirs)
+}
+
+// Take reads the fingerprint of the calling thread's network namespace and
+// of the machine's folders that lab writes under (Dirs).
+func Take() (Fingerprint, error) { return take(Dirs) }
+
+func take(dirs []Dir) (Fingerprint, error) {
 	var fp Fingerprint
 	links, names, err := linkLines()
 	if err != nil {
@@ -63,8 +77,7 @@ func Take() (Fingerprint, error) {
 		return fp, err
 	}
 	fp.LegacyTables = legacyTables()
-	fp.CNIState = treeOf("/var/lib/cni")
-	fp.NamedNetns = treeOf("/run/netns")
+	fp.Paths, fp.Mounts = filesystem(dirs)
 	if fp.Sysctls, err = sysctls(); err != nil {
 		return fp, err
 	}

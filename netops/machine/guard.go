@@ -23,25 +23,27 @@ import (
 //
 // When not root it returns a check that does nothing: the tests skip the
 // kernel then, and some reads (nftables) need root anyway.
-func Guard() (check func() error) {
+func Guard() (check func() error) { return guard(Dirs) }
+
+func guard(dirs []Dir) (check func() error) {
 	if os.Geteuid() != 0 {
 		return func() error { return nil }
 	}
-	before, err := Take()
+	before, err := take(dirs)
 	if err != nil {
 		return func() error {
 			return fmt.Errorf("fingerprint the machine's network namespace before the tests: %w", err)
 		}
 	}
 	return func() error {
-		after, err := Take()
+		after, err := take(dirs)
 		if err != nil {
 			return fmt.Errorf("fingerprint the machine's network namespace after the tests: %w", err)
 		}
 		if d := before.Diff(after); len(d) > 0 {
 			msg := fmt.Sprintf("the machine's own network namespace changed:\n\t%s", strings.Join(d, "\n\t"))
 			for _, line := range d {
-				if strings.HasPrefix(line, "named netns added") {
+				if strings.HasPrefix(line, "path added: named netns") {
 					// /run/netns and /var/lib/cni are the whole machine's:
 					// another package testing at the same time shows here.
 					msg += "\n(run test packages one at a time, as make test does with go test -p 1, before taking this for a leak)"

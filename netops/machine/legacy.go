@@ -1,9 +1,7 @@
 package machine
 
 import (
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -26,19 +24,6 @@ func legacyTables() []string {
 			out = append(out, fam+" "+t)
 		}
 	}
-	sort.Strings(out)
-	return out
-}
-
-// treeOf lists every path under root, sorted ("" when root is missing).
-func treeOf(root string) []string {
-	var out []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil {
-			out = append(out, p)
-		}
-		return nil
-	})
 	sort.Strings(out)
 	return out
 }

@@ -1,0 +1,101 @@
+package machine
+
+import (
+	"bufio"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Dir is a folder of the machine's filesystem that lab writes under. The
+// fingerprint lists every path below it and every mount point at or below it.
+type Dir struct {
+	Path string
+	What string // how its paths are named: "path added: named netns /run/netns/x"
+	// MayAppear allows the folder itself to appear, empty, and to be a mount
+	// point of its own: the convention of its owner, such as iproute2's
+	// first `ip netns add`, which creates /run/netns and bind-mounts it onto
+	// itself to make it shared. What it holds is still compared entry by
+	// entry, so a namespace, a mount or a file left in it shows.
+	MayAppear bool
+}
+
+// Dirs are the folders the guard watches on the machine.
+var Dirs = []Dir{
+	{Path: "/run/netns", What: "named netns", MayAppear: true},
+	{Path: "/run/cnilab", What: "lab state", MayAppear: true},
+	// lab never writes the machine's CNI state: its own lives in the state
+	// dir, and what a learner's hand-run plugin writes there, reset removes,
+	// with the folders the claim found missing.
+	{Path: "/var/lib/cni", What: "CNI state"},
+}
+
+// dirLines lists every path under d, sorted, with d itself only when it may
+// not appear by convention (or is not a folder).
+func dirLines(d Dir) []string {
+	var out []string
+	filepath.WalkDir(d.Path, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if p == d.Path && d.MayAppear && e.IsDir() {
+			return nil
+		}
+		out = append(out, p)
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// mountLines lists the mount points at or under the watched folders as
+// "POINT (FSTYPE)", from the caller's mount namespace. A folder that may
+// appear may also be a mount point of itself.
+func mountLines(dirs []Dir) []string {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return []string{"cannot read /proc/self/mountinfo: " + err.Error()}
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		// id parent major:minor root point options [optional...] - fstype source super
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 5 {
+			continue
+		}
+		point := unescapeMount(fields[4])
+		fstype := ""
+		for i, f := range fields {
+			if f == "-" && i+1 < len(fields) {
+				fstype = fields[i+1]
+				break
+			}
+		}
+		for _, d := range dirs {
+			if point == d.Path && d.MayAppear {
+				break
+			}
+			if point == d.Path || strings.HasPrefix(point, d.Path+"/") {
+				out = append(out, point+" ("+fstype+")")
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unescapeMount undoes mountinfo's octal escapes of space, tab, newline
+// and backslash.
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	r := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
+	return r.Replace(s)
+}
