@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
-	"github.com/cnilab/lab/netops/capture"
-	"github.com/cnilab/lab/netops/ns"
+	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -26,61 +24,53 @@ name such as host or client1) and print one line a packet, as tcpdump -n does.
 Stops after --count packets, after --timeout, or on ctrl-c.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requirePrivileges("capture"); err != nil {
-				return err
-			}
-			s, err := a.scopeOf()
+			sess, err := a.session("capture", "")
 			if err != nil {
 				return err
 			}
-			real := args[0]
-			if !ns.Exists(real) {
-				real = s.Netns(args[0])
-			}
-			if !ns.Exists(real) {
-				return &exitError{code: 2, msg: fmt.Sprintf("netns %q does not exist (is the lab set up? lab task LESSON)", args[0])}
-			}
-			if timeout <= 0 {
-				timeout = 24 * time.Hour
-			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer sess.Close()
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			var pkts []capture.Packet
-			sess, err := capture.StartStream(capture.Options{Netns: real, Iface: args[1], Count: count, Timeout: timeout},
-				func(p capture.Packet) {
-					// Printed as they arrive, like tcpdump; kept for --pcap.
+			req := engine.CaptureRequest{Netns: args[0], Iface: args[1], Count: count, Timeout: timeout}
+			pkts, err := sess.Capture(ctx, req,
+				func(real string) {
+					fmt.Fprintf(os.Stderr, "capturing on %s in netns %s (ctrl-c to stop)\n", args[1], real)
+				},
+				func(p engine.Packet) {
+					// Printed as they arrive, like tcpdump.
 					fmt.Printf("%s %s %-3s %s\n", p.Time.Format("15:04:05.000000"), p.Iface, p.Dir, p.Line)
-					pkts = append(pkts, p)
 				})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "capturing on %s in netns %s (ctrl-c to stop)\n", args[1], real)
-			done := make(chan struct{})
-			go func() { sess.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-ctx.Done():
-				sess.Stop()
-				<-done
+			if pkts == nil && err != nil {
+				return err // it never started
 			}
 			fmt.Fprintf(os.Stderr, "%d packets captured\n", len(pkts))
 			if pcap != "" {
-				f, err := os.Create(pcap)
-				if err != nil {
-					return err
+				if werr := writePcap(pcap, pkts); werr != nil {
+					return werr
 				}
-				defer f.Close()
-				if err := capture.WritePcap(f, pkts); err != nil {
-					return fmt.Errorf("write %s: %w", pcap, err)
-				}
-				fmt.Fprintf(os.Stderr, "wrote %s (tcpdump -n -r %s)\n", pcap, pcap)
 			}
-			return nil
+			return err
 		},
 	}
 	c.Flags().IntVar(&count, "count", 0, "stop after N packets")
 	c.Flags().DurationVar(&timeout, "timeout", 0, "stop after this long")
 	c.Flags().StringVar(&pcap, "pcap", "", "write the packets to this pcap file")
 	return c
+}
+
+// writePcap saves the packets for tcpdump -r and Wireshark.
+func writePcap(path string, pkts []engine.Packet) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := engine.WritePcap(f, pkts); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s (tcpdump -n -r %s)\n", path, path)
+	return nil
 }

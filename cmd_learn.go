@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/cnilab/lab/engine"
-	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/tui"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -54,24 +52,19 @@ func (a *app) tui(verb, id string, demo bool, pace time.Duration) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
 		return &exitError{code: 2, msg: "the walkthrough needs a terminal; without one, use lab run LESSON"}
 	}
-	name := "lab " + verb
-	if verb == "" {
-		name = "lab"
-	}
-	if err := requirePrivileges(name); err != nil {
-		return err
-	}
-	sess, err := engine.OpenSession(a.scope, a.lessons, name+" "+id)
+	sess, err := a.session(verb, strings.TrimSpace("lab "+verb+" "+id))
 	if err != nil {
-		if errors.Is(err, netops.ErrBusy) {
-			return &exitError{code: 2, msg: err.Error()}
-		}
 		return err
 	}
 	defer sess.Close()
+	// The lesson files are read before the screen takes over, so a broken
+	// one is an error on the terminal, not an empty picker.
+	if _, err := sess.Catalog(); err != nil {
+		return err
+	}
 	opt := tui.Options{Demo: demo, Pace: pace}
 	if id != "" {
-		if opt.Lesson, err = sess.Catalog.Get(id); err != nil {
+		if opt.Lesson, err = sess.Lesson(id); err != nil {
 			return err
 		}
 	}

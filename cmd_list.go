@@ -25,7 +25,7 @@ func (a *app) listCmd() *cobra.Command {
 		Short: "The lessons in teaching order: id, title, steps, done",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := a.catalog()
+			cat, err := engine.LoadCatalog(a.lessons)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -11,6 +11,6 @@ func (a *app) pauseCmd() *cobra.Command {
 		Short:  "Hold the current network namespace, like a pod's pause container",
 		Hidden: true, // lessons start it; a learner can run it with unshare --net
 		Args:   cobra.NoArgs,
-		RunE:   func(cmd *cobra.Command, args []string) error { return netops.Pause() },
+		RunE:   func(cmd *cobra.Command, args []string) error { return engine.Pause() },
 	}
 }

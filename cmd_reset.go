@@ -15,12 +15,12 @@ nftables tables, the state directory), newest first. Objects lab did not make ar
 never touched. Running it twice is harmless.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, s, lock, err := a.prepare("reset", "")
+			sess, err := a.session("reset", "lab reset")
 			if err != nil {
 				return err
 			}
-			defer lock.Release()
-			removed, err := s.Reset()
+			defer sess.Close()
+			removed, err := sess.Reset()
 			for _, r := range removed {
 				fmt.Println("removed " + r)
 			}
@@ -28,7 +28,7 @@ never touched. Running it twice is harmless.`,
 				return err
 			}
 			if len(removed) == 0 {
-				fmt.Printf("scope %s: nothing to remove\n", s.Name)
+				fmt.Printf("scope %s: nothing to remove\n", sess.ScopeName())
 			}
 			return nil
 		},

@@ -10,42 +10,8 @@ import (
 	"time"
 
 	"github.com/cnilab/lab/engine"
-	"github.com/cnilab/lab/netops"
-	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/spf13/cobra"
 )
-
-// runReport is what `lab run --json` prints.
-type runReport struct {
-	Lesson string       `json:"lesson"`
-	Scope  string       `json:"scope"`
-	Passed bool         `json:"passed"`
-	Steps  []stepReport `json:"steps"`
-}
-
-type stepReport struct {
-	Title    string               `json:"title"`
-	Commands []string             `json:"commands"`
-	Notes    []netops.Note        `json:"output,omitempty"`
-	Diff     []diffLine           `json:"diff"`
-	Checks   []engine.CheckResult `json:"checks"`
-	Error    string               `json:"error,omitempty"`
-}
-
-type diffLine struct {
-	Netns string `json:"netns"`
-	Sign  string `json:"sign"`
-	Kind  string `json:"kind"`
-	Line  string `json:"line"`
-}
-
-func diffLines(d snapshot.Diff) []diffLine {
-	out := []diffLine{}
-	for _, c := range d.Changes {
-		out = append(out, diffLine{Netns: c.Netns, Sign: string(c.Sign), Kind: c.Kind, Line: c.Line})
-	}
-	return out
-}
 
 func (a *app) runCmd() *cobra.Command {
 	var asJSON bool
@@ -58,52 +24,47 @@ check. The result stays in place to explore (lab shell) until lab reset.
 Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.`,
 		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, s, lock, err := a.prepare("run", args[0])
+			sess, l, err := a.sessionFor("run", args[0], true)
 			if err != nil {
 				return err
 			}
-			defer lock.Release()
-			defer s.Close()
+			defer sess.Close()
 			start := time.Now()
-			rep := runReport{Lesson: l.ID, Scope: s.Name, Steps: []stepReport{}}
+			rep := engine.NewRunReport(l.ID, sess.ScopeName())
 			p := newPrinter(os.Stdout, len(l.Steps))
-			r := &engine.Runner{Scope: s}
+			sink := p.event
 			if asJSON {
-				r.Sink = func(e engine.Event) { collect(&rep, e) }
+				sink = rep.Add
 			} else {
-				r.Sink = p.event
-				fmt.Printf("%s — %s (scope %s)\n", p.paint("1", l.ID), l.Title, s.Name)
-			}
-			if removed, err := freshSetup(r, l); err != nil {
-				return err
-			} else if len(removed) > 0 && !asJSON {
-				fmt.Printf("reset scope %s first: removed %d namespaces\n", s.Name, len(removed))
+				fmt.Printf("%s — %s (scope %s)\n", p.paint("1", l.ID), l.Title, sess.ScopeName())
 			}
 			// SIGINT and SIGTERM end the run between steps, never inside one.
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-			defer signal.Stop(sig)
-			go func() {
-				if _, ok := <-sig; ok {
-					engine.Interrupted.Store(true)
-				}
-			}()
-			// A step whose operation failed was reported as an event and
-			// counts as a failed check; an interrupt could not finish.
-			ok, err := r.Steps(l)
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			if removed, err := sess.Setup(ctx, l, sink); err != nil {
+				return err
+			} else if len(removed) > 0 && !asJSON {
+				fmt.Printf("reset scope %s first: removed %d objects\n", sess.ScopeName(), len(removed))
+			}
+			// A step whose operation failed was reported as an event (and in
+			// the JSON report); the lesson could not run to its end.
+			ok, err := sess.Steps(ctx, l, sink)
 			var stopped engine.ErrInterrupted
 			if errors.As(err, &stopped) {
 				return &exitError{code: 2, msg: stopped.Error()}
 			}
-			rep.Passed = ok
+			rep.Passed = ok && err == nil
 			if asJSON {
 				enc := json.NewEncoder(os.Stdout)
 				enc.SetIndent("", "  ")
 				enc.Encode(rep)
 			} else {
-				summary(p, ok, time.Since(start), s.Name)
+				summary(p, ok, err, time.Since(start), a.scopeFlag())
 			}
-			if !ok {
+			switch {
+			case err != nil:
+				return &exitError{code: 2, msg: "the lesson could not run to its end: " + err.Error()}
+			case !ok:
 				return checksFailed
 			}
 			return nil
@@ -113,29 +74,11 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 	return c
 }
 
-// collect builds the JSON report from the event stream.
-func collect(rep *runReport, e engine.Event) {
-	switch e.Type {
-	case engine.StepStarted:
-		rep.Steps = append(rep.Steps, stepReport{Title: e.Title, Commands: []string{}, Diff: []diffLine{}, Checks: []engine.CheckResult{}})
-	case engine.StepApplied:
-		st := &rep.Steps[len(rep.Steps)-1]
-		st.Commands = append(st.Commands, e.Commands...)
-		st.Notes = e.Notes
-		st.Diff = diffLines(e.Diff)
-		if e.Err != nil {
-			st.Error = e.Err.Error()
-		}
-	case engine.CheckDone:
-		st := &rep.Steps[len(rep.Steps)-1]
-		st.Checks = append(st.Checks, e.Check)
-	}
-}
-
-func summary(p *printer, ok bool, took time.Duration, scope string) {
-	flag := ""
-	if scope != "lab" {
-		flag = " --scope " + scope
+func summary(p *printer, ok bool, stepErr error, took time.Duration, flag string) {
+	if stepErr != nil {
+		fmt.Fprintf(p.w, "\n%s stopped after %s: %v. What was applied stays: `lab shell%s`; `lab reset%s` removes it.\n",
+			p.paint("31", "✗"), took.Round(time.Millisecond), stepErr, flag, flag)
+		return
 	}
 	if ok {
 		fmt.Fprintf(p.w, "\n%s all %d checks passed in %s. Explore with `lab shell%s`; remove it all with `lab reset%s`.\n",

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 
-	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -16,15 +15,17 @@ func (a *app) scriptCmd() *cobra.Command {
   sudo lab task veth && sudo lab script veth | sudo lab shell && sudo lab verify veth`,
 		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := a.lesson(args[0])
+			// script only prints: no root, no lock, nothing touched.
+			sess, err := a.open("")
 			if err != nil {
 				return err
 			}
-			s, err := a.scopeOf()
+			defer sess.Close()
+			l, err := sess.Lesson(args[0])
 			if err != nil {
 				return err
 			}
-			engine.Script(os.Stdout, l, s)
+			sess.Script(os.Stdout, l)
 			return nil
 		},
 	}

@@ -20,7 +20,7 @@ func (a *app) serveCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve [--port 80]",
 		Short: "Serve the lab's demo page in the current network namespace",
-		Long: `Serve the lab's demo page on every address of the current network namespace: the
+		Long: `Serve the lab's demo page on every IPv4 address of the current network namespace: the
 "nginx" of the articles. Run it inside a namespace to make a web container:
   ip netns exec web lab serve --port 80 &`,
 		Args: cobra.NoArgs,

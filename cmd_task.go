@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -19,30 +18,25 @@ With --env, print only shell assignments of the values the task names, for eval;
 stage is set up only when the scope does not hold this lesson yet.`,
 		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, s, lock, err := a.prepare("task", args[0])
+			sess, l, err := a.sessionFor("task", args[0], true)
 			if err != nil {
 				return err
 			}
-			defer lock.Release()
-			defer s.Close()
-			r := &engine.Runner{Scope: s}
-			if !envOnly || s.Lesson() != l.ID || !s.Exists() {
-				if _, err := freshSetup(r, l); err != nil {
+			defer sess.Close()
+			if !envOnly || !sess.Holds(l) {
+				if _, err := sess.Setup(cmd.Context(), l, nil); err != nil {
 					return err
 				}
 			}
 			if envOnly {
-				for _, kv := range l.EnvVars(s) {
+				for _, kv := range sess.Env(l) {
 					fmt.Printf("%s=%s\n", kv[0], shellQuote(kv[1]))
 				}
 				return nil
 			}
-			flag := ""
-			if s.Name != "lab" {
-				flag = " --scope " + s.Name
-			}
-			fmt.Printf("Task %s: %s\n\n%s\n", l.ID, l.Title, strings.TrimSpace(l.Text(s, l.Task)))
-			fmt.Printf("\nThe stage is set in scope %s. Work in: sudo lab shell%s\nCheck your work: sudo lab verify %s%s\n", s.Name, flag, l.ID, flag)
+			flag := a.scopeFlag()
+			fmt.Printf("Task %s: %s\n\n%s\n", l.ID, l.Title, strings.TrimSpace(sess.Text(l, l.Task)))
+			fmt.Printf("\nThe stage is set in scope %s. Work in: sudo lab shell%s\nCheck your work: sudo lab verify %s%s\n", sess.ScopeName(), flag, l.ID, flag)
 			return nil
 		},
 	}

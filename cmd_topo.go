@@ -3,12 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"sort"
-	"strings"
 
-	"github.com/cnilab/lab/netops/snapshot"
 	"github.com/cnilab/lab/tui/topo"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -24,24 +20,18 @@ ports and the addresses on each end, from the kernel's state (not from the lesso
 --json prints the snapshot; --dot a Graphviz graph (lab topo --dot | dot -Tsvg > lab.svg).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requirePrivileges("topo"); err != nil {
-				return err
-			}
 			if asJSON && asDot {
 				return &exitError{code: 2, msg: "lab topo: give --json or --dot, not both"}
 			}
-			s, err := a.scopeOf()
+			sess, err := a.session("topo", "")
 			if err != nil {
 				return err
 			}
-			if !s.Exists() {
-				return &exitError{code: 2, msg: fmt.Sprintf("scope %q is not set up: run `lab task LESSON` or `lab run LESSON` first", s.Name)}
+			defer sess.Close()
+			if !sess.Exists() {
+				return &exitError{code: 2, msg: fmt.Sprintf("scope %q is not set up: run `lab task LESSON%s` or `lab run LESSON%s` first", sess.ScopeName(), a.scopeFlag(), a.scopeFlag())}
 			}
-			names, err := s.Namespaces()
-			if err != nil {
-				return err
-			}
-			snap, err := snapshot.TakeAll(s.LessonFirst(names))
+			snap, err := sess.Topology(nil)
 			if err != nil {
 				return err
 			}
@@ -51,7 +41,7 @@ ports and the addresses on each end, from the kernel's state (not from the lesso
 				enc.SetIndent("", "  ")
 				return enc.Encode(snap)
 			case asDot:
-				writeDot(os.Stdout, snap)
+				topo.WriteDot(os.Stdout, snap)
 				return nil
 			}
 			width := 100
@@ -65,44 +55,4 @@ ports and the addresses on each end, from the kernel's state (not from the lesso
 	c.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
 	c.Flags().BoolVar(&asDot, "dot", false, "print a Graphviz graph")
 	return c
-}
-
-// writeDot renders a snapshot as a Graphviz graph: a cluster per namespace,
-// a node per link (with its addresses), an edge per veth pair and per port.
-func writeDot(w io.Writer, snap snapshot.Snapshot) {
-	id := func(netns, link string) string { return fmt.Sprintf("%q", netns+"/"+link) }
-	fmt.Fprintln(w, "graph lab {\n  rankdir=LR; node [shape=box, fontname=monospace];")
-	var edges []string
-	for i, n := range snap.Namespaces {
-		fmt.Fprintf(w, "  subgraph cluster_%d {\n    label=%q;\n", i, n.Name)
-		for _, l := range n.Links {
-			if l.Name == "lo" {
-				continue
-			}
-			label := l.Name
-			if addrs := n.AddrsOf(l.Name); len(addrs) > 0 {
-				label += "\\n" + strings.Join(addrs, "\\n")
-			}
-			fmt.Fprintf(w, "    %s [label=\"%s\"];\n", id(n.Name, l.Name), label)
-			if l.Master != "" {
-				edges = append(edges, fmt.Sprintf("  %s -- %s [style=dashed];", id(n.Name, l.Name), id(n.Name, l.Master)))
-			}
-			if l.Kind == "veth" && l.Peer != "" {
-				peerNS := l.PeerNetns
-				if peerNS == "" {
-					peerNS = n.Name
-				}
-				a, b := id(n.Name, l.Name), id(peerNS, l.Peer)
-				if a < b { // each pair once
-					edges = append(edges, fmt.Sprintf("  %s -- %s [penwidth=2];", a, b))
-				}
-			}
-		}
-		fmt.Fprintln(w, "  }")
-	}
-	sort.Strings(edges)
-	for _, e := range edges {
-		fmt.Fprintln(w, e)
-	}
-	fmt.Fprintln(w, "}")
 }

@@ -1,72 +1,48 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cnilab/lab/engine"
-	"github.com/cnilab/lab/netops"
 )
 
-func (a *app) catalog() (*engine.Catalog, error) {
-	return engine.LoadCatalog(a.lessons)
-}
-
-// lesson loads the catalog and finds one lesson in it.
-func (a *app) lesson(id string) (*engine.Lesson, error) {
-	c, err := a.catalog()
-	if err != nil {
+// session opens the one door into the lab for a command: the root check
+// first, then the session on the scope. who, when given ("lab run veth"),
+// takes the scope's lock for the command's life; a busy scope is an error
+// naming its holder (exit 2).
+func (a *app) session(cmd, who string) (*engine.Session, error) {
+	if err := requirePrivileges(strings.TrimSpace("lab " + cmd)); err != nil {
 		return nil, err
 	}
-	return c.Get(id)
+	return a.open(who)
 }
 
-func (a *app) scopeOf() (*netops.Scope, error) {
-	return netops.NewScope(a.scope)
+// open opens a session without the root check, for the commands that only
+// read files (script).
+func (a *app) open(who string) (*engine.Session, error) {
+	return engine.Open(engine.Options{Scope: a.scope, Lessons: a.lessons, Who: who})
 }
 
-// prepare is the common start of the commands that change a scope: check
-// the privileges, load the lesson, take the scope's lock.
-func (a *app) prepare(cmd, id string) (*engine.Lesson, *netops.Scope, *netops.Lock, error) {
-	if err := requirePrivileges(cmd); err != nil {
-		return nil, nil, nil, err
+// sessionFor is session for a command that names a lesson, with the lesson
+// found in the session's catalog. lock takes the scope's lock.
+func (a *app) sessionFor(cmd, id string, lock bool) (*engine.Session, *engine.Lesson, error) {
+	who := ""
+	if lock {
+		who = "lab " + cmd + " " + id
 	}
-	var l *engine.Lesson
-	if id != "" {
-		var err error
-		if l, err = a.lesson(id); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	s, err := a.scopeOf()
+	sess, err := a.session(cmd, who)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	lock, err := s.Acquire("lab " + cmd + " " + id)
+	l, err := sess.Lesson(id)
 	if err != nil {
-		if errors.Is(err, netops.ErrBusy) {
-			return nil, nil, nil, &exitError{code: 2, msg: err.Error()}
-		}
-		return nil, nil, nil, err
+		sess.Close()
+		return nil, nil, err
 	}
-	return l, s, lock, nil
-}
-
-// freshSetup resets whatever the scope holds and sets the lesson up. A setup
-// that fails is rolled back, so a refused lesson leaves nothing behind.
-func freshSetup(r *engine.Runner, l *engine.Lesson) ([]string, error) {
-	removed, err := r.Scope.Reset()
-	if err != nil {
-		return removed, err
-	}
-	if err := r.Setup(l); err != nil {
-		r.Scope.Reset()
-		return removed, err
-	}
-	return removed, nil
+	return sess, l, nil
 }
 
 // oneLesson is the argument check of commands that take a LESSON: a missing
@@ -76,11 +52,20 @@ func (a *app) oneLesson(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	ids := "see lab list"
-	if c, err := a.catalog(); err == nil {
+	if c, err := engine.LoadCatalog(a.lessons); err == nil {
 		ids = strings.Join(c.IDs(), ", ")
 	}
 	if len(args) == 0 {
 		return fmt.Errorf("lab %s needs a LESSON (one of: %s)", cmd.Name(), ids)
 	}
 	return fmt.Errorf("lab %s takes one LESSON, got %d arguments: %s", cmd.Name(), len(args), strings.Join(args, " "))
+}
+
+// scopeFlag is the flag that names the command's scope on a command line
+// the user is told to run: "" for the default scope.
+func (a *app) scopeFlag() string {
+	if a.scope == engine.DefaultScope {
+		return ""
+	}
+	return " --scope " + a.scope
 }

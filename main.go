@@ -9,15 +9,15 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/cnilab/lab/netops/mycni"
+	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
 )
 
 func main() {
 	// Installed as my-cni-demo in a CNI_PATH, lab is the project's own CNI
 	// plugin (article 000's bash plugin, in Go).
-	if filepath.Base(os.Args[0]) == mycni.Name {
-		mycni.Main()
+	if filepath.Base(os.Args[0]) == engine.PluginName {
+		engine.PluginMain()
 		return
 	}
 	os.Exit(execute(os.Args[1:]))

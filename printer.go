@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -61,7 +62,7 @@ func (p *printer) event(e engine.Event) {
 			fmt.Fprintf(p.w, "  %s %v\n", p.paint("31", "error:"), e.Err)
 			return
 		}
-		e.Diff.Render(indent{p.w}, p.color)
+		e.Diff.Render(&indent{w: p.w}, p.color)
 	case engine.CheckDone:
 		p.check(e.Check)
 	}
@@ -95,21 +96,30 @@ func (p *printer) captured(lines []string) {
 	}
 }
 
-// indent shifts every line written through it by two spaces.
-type indent struct{ w io.Writer }
+// indent shifts every line written through it by two spaces; a line may
+// come in several writes.
+type indent struct {
+	w       io.Writer
+	midLine bool // the last write ended inside a line
+}
 
-func (i indent) Write(b []byte) (int, error) {
-	start := 0
-	for j, c := range b {
-		if c == '\n' {
-			if _, err := fmt.Fprintf(i.w, "  %s\n", b[start:j]); err != nil {
+func (i *indent) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		if !i.midLine {
+			if _, err := io.WriteString(i.w, "  "); err != nil {
 				return 0, err
 			}
-			start = j + 1
 		}
+		line := b
+		if j := bytes.IndexByte(b, '\n'); j >= 0 {
+			line = b[:j+1]
+		}
+		if _, err := i.w.Write(line); err != nil {
+			return 0, err
+		}
+		i.midLine = line[len(line)-1] != '\n'
+		b = b[len(line):]
 	}
-	if start < len(b) {
-		fmt.Fprintf(i.w, "  %s", b[start:])
-	}
-	return len(b), nil
+	return n, nil
 }

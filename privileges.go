@@ -15,14 +15,24 @@ var needed = []struct {
 	name string
 }{{12, "CAP_NET_ADMIN"}, {21, "CAP_SYS_ADMIN"}}
 
-// requirePrivileges stops a command that changes or reads namespaces when the
-// process lacks the capabilities, naming the ones missing.
+// requirePrivileges stops a command ("lab run") that changes or reads
+// namespaces when the process lacks the capabilities, naming the ones
+// missing.
 func requirePrivileges(cmd string) error {
-	missing := missingCaps()
+	return privilegesError(cmd, missingCaps())
+}
+
+// privilegesError is the refusal of cmd for the capabilities missing, nil
+// when none is.
+func privilegesError(cmd string, missing []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return &exitError{code: 2, msg: fmt.Sprintf("lab %s needs root: %s missing (run it with sudo)", cmd, strings.Join(missing, " and ")+map[bool]string{true: " is", false: " are"}[len(missing) == 1])}
+	verb := " are"
+	if len(missing) == 1 {
+		verb = " is"
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("%s needs root: %s%s missing (run it with sudo)", cmd, strings.Join(missing, " and "), verb)}
 }
 
 func missingCaps() []string {

@@ -17,12 +17,12 @@ import (
 // infer. Other checks run at the same time, so a match should name both
 // ends of the packet it looks for.
 type CaptureCheck struct {
-	Netns string     `yaml:"netns"`
-	Dev   string     `yaml:"dev"`
-	Match string     `yaml:"match"`
-	Ping  *PingCheck `yaml:"ping"`
-	HTTP  *HTTPCheck `yaml:"http"`
-	TCP   *TCPCheck  `yaml:"tcp"`
+	Netns string      `yaml:"netns"`
+	Dev   string      `yaml:"dev"`
+	Match string      `yaml:"match"`
+	Ping  *ReachCheck `yaml:"ping"`
+	HTTP  *HTTPCheck  `yaml:"http"`
+	TCP   *ReachCheck `yaml:"tcp"`
 }
 
 // captureBound limits a capture that sees no end of packets.
@@ -31,11 +31,15 @@ const captureBound = 3 * time.Second
 func (c CaptureCheck) probe() Check {
 	switch {
 	case c.Ping != nil:
-		return c.Ping
+		p := *c.Ping
+		p.proto = "icmp"
+		return p
 	case c.HTTP != nil:
 		return c.HTTP
 	case c.TCP != nil:
-		return c.TCP
+		p := *c.TCP
+		p.proto = "tcp"
+		return p
 	}
 	return nil
 }

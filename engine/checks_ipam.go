@@ -2,17 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"net/netip"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/cnilab/lab/netops"
 )
-
-// hostLocalDefault is host-local's dataDir when a config names none: where a
-// plugin run by hand with the article's config keeps its files.
-const hostLocalDefault = "/var/lib/cni/networks"
 
 // IPAMCheck reads host-local's bookkeeping for a network: one file per
 // address, named after it, holding the container id and interface. It looks
@@ -43,34 +36,14 @@ func (c IPAMCheck) Describe(r netops.Resolver) string {
 }
 
 func (c IPAMCheck) Evaluate(e *Eval) Outcome {
-	var held []string
-	for _, dir := range []string{filepath.Join(e.Scope.IPAMDir(), c.Network), filepath.Join(hostLocalDefault, c.Network)} {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue
-		}
-		for _, ent := range entries {
-			if _, err := netip.ParseAddr(ent.Name()); err != nil {
-				continue // last_reserved_ip.0, lock
-			}
-			b, err := os.ReadFile(filepath.Join(dir, ent.Name()))
-			if err != nil {
-				continue
-			}
-			lines := strings.Fields(string(b))
-			if len(lines) >= 1 && lines[0] == c.Container && (len(lines) < 2 || lines[1] == c.IfName) {
-				held = append(held, filepath.Join(dir, ent.Name()))
-			}
-		}
-	}
+	held, looked := e.Scope.IPAMHeld(c.Network, c.Container, c.IfName)
 	switch {
 	case c.Released && len(held) > 0:
 		return fail(fmt.Sprintf("still held: %s", strings.Join(held, ", ")))
 	case c.Released:
 		return pass("no address held")
 	case len(held) == 0:
-		return fail(fmt.Sprintf("no IPAM file in %s or %s names %s %s",
-			filepath.Join(e.Scope.IPAMDir(), c.Network), filepath.Join(hostLocalDefault, c.Network), c.Container, c.IfName))
+		return fail(fmt.Sprintf("no IPAM file in %s names %s %s", strings.Join(looked, " or "), c.Container, c.IfName))
 	}
 	return pass(held[0])
 }

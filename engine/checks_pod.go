@@ -2,11 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/cnilab/lab/netops"
-	"github.com/cnilab/lab/netops/ns"
 )
 
 // SameNetnsCheck asserts what makes a pod: the named namespace is the pause
@@ -37,33 +35,18 @@ func (c SameNetnsCheck) Describe(r netops.Resolver) string {
 }
 
 func (c SameNetnsCheck) Evaluate(e *Eval) Outcome {
-	real := e.Scope.Netns(c.Netns)
-	named, err := ns.Inode(ns.Path(real))
-	if err != nil {
-		return fail(fmt.Sprintf("/var/run/netns/%s does not exist: name the pause process's netns first", real))
-	}
-	pid := e.Scope.Jobs()[c.Job]
-	if pid == 0 {
+	o := e.Scope.NetnsOwnerOf(c.Netns, c.Job)
+	path := "/var/run/netns/" + e.Scope.Netns(c.Netns) // as the articles write it
+	switch {
+	case o.Inode == 0:
+		return fail(fmt.Sprintf("%s does not exist: name the pause process's netns first", path))
+	case o.PID == 0:
 		return fail(fmt.Sprintf("the %s process is not running (lab task sets it up again)", c.Job))
+	case o.PIDInode != o.Inode:
+		return fail(fmt.Sprintf("%s (inode %d) is not the netns of the %s process %d (inode %d)", path, o.Inode, c.Job, o.PID, o.PIDInode),
+			fmt.Sprintf("mount -o bind /proc/%d/ns/net %s", o.PID, path))
+	case len(o.Processes) < c.MinProcesses:
+		return fail(fmt.Sprintf("only %d process(es) in netns inode %d (%s); want %d", len(o.Processes), o.Inode, strings.Join(o.Processes, ", "), c.MinProcesses))
 	}
-	held, err := ns.Inode(fmt.Sprintf("/proc/%d/ns/net", pid))
-	if err != nil || held != named {
-		return fail(fmt.Sprintf("/var/run/netns/%s (inode %d) is not the netns of the %s process %d (inode %d)", real, named, c.Job, pid, held),
-			fmt.Sprintf("mount -o bind /proc/%d/ns/net /var/run/netns/%s", pid, real))
-	}
-	procs := processesIn(named)
-	if len(procs) < c.MinProcesses {
-		return fail(fmt.Sprintf("only %d process(es) in netns inode %d (%s); want %d", len(procs), named, strings.Join(procs, ", "), c.MinProcesses))
-	}
-	return pass(fmt.Sprintf("inode %d: %s", named, strings.Join(procs, ", ")))
-}
-
-// processesIn lists "pid command" of the processes in a network namespace.
-func processesIn(inode uint64) []string {
-	var out []string
-	for pid := range netops.ProcessesInNetns(map[uint64]bool{inode: true}) {
-		out = append(out, fmt.Sprintf("%d %s", pid, netops.Cmdline(pid)))
-	}
-	sort.Strings(out)
-	return out
+	return pass(fmt.Sprintf("inode %d: %s", o.Inode, strings.Join(o.Processes, ", ")))
 }

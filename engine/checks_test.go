@@ -11,7 +11,7 @@ import (
 
 // Structural checks graded against hand-made snapshots of scope t1. No
 // kernel is read: Evaluate of these checks only looks at Eval.Snap.
-// (PingCheck and SysctlCheck read the kernel and are not evaluated here.)
+// (ReachCheck and SysctlCheck read the kernel and are not evaluated here.)
 
 var upFlags = []string{"UP", "LOWER_UP"}
 
@@ -336,18 +336,21 @@ func TestDescribeUnit(t *testing.T) {
 		{&RouteCheck{Dst: "10.0.0.0/24", Dev: "eth0"}, "t1-host routes 10.0.0.0/24 dev eth0"},
 		{&RouteCheck{Netns: "world", Dst: "172.30.0.0/24", Absent: true}, "t1-world has no route to 172.30.0.0/24"},
 		{&SysctlCheck{Key: "net.ipv4.ip_forward", Value: "1"}, "t1-host has net.ipv4.ip_forward = 1"},
-		{&PingCheck{From: "client", To: "10.0.0.12"}, "t1-client pings 10.0.0.12"},
-		{&PingCheck{To: "172.17.0.1"}, "t1-host pings 172.17.0.1"},
-		{&PingCheck{From: "client1", To: "172.17.0.33", Expect: "fail", Reason: "network is unreachable"},
+		{&ReachCheck{proto: "icmp", From: "client", To: "10.0.0.12"}, "t1-client pings 10.0.0.12"},
+		{&ReachCheck{proto: "icmp", To: "172.17.0.1"}, "t1-host pings 172.17.0.1"},
+		{&ReachCheck{proto: "icmp", From: "client1", To: "172.17.0.33", Expect: "fail", Reason: "network is unreachable"},
 			"t1-client1 cannot reach 172.17.0.33 (network is unreachable)"},
-		{&PingCheck{From: "client1", To: "172.17.0.1", Expect: "fail"}, "t1-client1 cannot reach 172.17.0.1"},
+		{&ReachCheck{proto: "icmp", From: "client1", To: "172.17.0.1", Expect: "fail"}, "t1-client1 cannot reach 172.17.0.1"},
+		{&ReachCheck{proto: "tcp", From: "world", To: "172.17.0.33:80"}, "t1-world connects to 172.17.0.33:80"},
+		{&ReachCheck{proto: "tcp", From: "world", To: "172.17.0.33:80", Expect: "fail", Reason: "connection refused"},
+			"t1-world cannot connect to 172.17.0.33:80 (connection refused)"},
 	} {
 		if got := tc.check.Describe(s); got != tc.want {
 			t.Errorf("%T%+v.Describe = %q, want %q", tc.check, tc.check, got, tc.want)
 		}
 	}
-	if !(&PingCheck{}).Behaviour() {
-		t.Error("PingCheck is not a behaviour check")
+	if !(&ReachCheck{proto: "icmp"}).Behaviour() {
+		t.Error("a ping check is not a behaviour check")
 	}
 	for _, c := range []Check{&NetnsCheck{}, &LinkCheck{}, &AddrCheck{}, &RouteCheck{}, &SysctlCheck{}} {
 		if c.Behaviour() {
@@ -376,7 +379,7 @@ func TestResultUnit(t *testing.T) {
 			CheckResult{ID: "up", Title: "veth-server in t1-server is up", Detail: failed.Detail, Hint: "run: a && b"}},
 		{"failed, lesson hint wins", CheckSpec{ID: "up", Check: link, Title: `{{ns "server"}}'s end is up`, Hint: `look in {{ns "server"}}`}, failed,
 			CheckResult{ID: "up", Title: "t1-server's end is up", Detail: failed.Detail, Hint: "look in t1-server"}},
-		{"failed, no fix, no hint", CheckSpec{ID: "p", Check: &PingCheck{To: "10.0.0.1"}}, Outcome{Detail: "timeout"},
+		{"failed, no fix, no hint", CheckSpec{ID: "p", Check: &ReachCheck{proto: "icmp", To: "10.0.0.1"}}, Outcome{Detail: "timeout"},
 			CheckResult{ID: "p", Title: "t1-host pings 10.0.0.1", Detail: "timeout"}},
 		{"passed, hint not shown", CheckSpec{ID: "up", Check: link, Hint: "never"}, Outcome{Passed: true},
 			CheckResult{ID: "up", Title: "veth-server in t1-server is up", Passed: true}},

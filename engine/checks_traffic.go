@@ -98,47 +98,7 @@ func (c HTTPCheck) Evaluate(e *Eval) Outcome {
 	}
 	res := probe.HTTP(probe.HTTPRequest{Netns: e.Scope.Netns(orHost(c.From)), URL: u, WantStatus: c.Status, WantBody: c.Body, Timeout: timeout})
 	return expectOutcome(c.Expect == "fail", res.OK, res.Reason, c.Reason,
-		fmt.Sprintf("%s: status %d in %s", u, res.Status, fmtRTT(res.RTT.Seconds()*1000)))
-}
-
-// TCPCheck opens a TCP connection from inside a namespace.
-type TCPCheck struct {
-	From   string `yaml:"from"`
-	To     string `yaml:"to"`     // "172.17.0.33:80"
-	Expect string `yaml:"expect"` // "connect" (default) or "fail"
-	Reason string `yaml:"reason"` // e.g. "connection refused"
-}
-
-func (c TCPCheck) Namespaces() []string { return []string{orHost(c.From)} }
-func (c TCPCheck) Behaviour() bool      { return true }
-
-func (c TCPCheck) Validate() error {
-	if ap, err := netip.ParseAddrPort(c.To); err != nil || !ap.Addr().Is4() {
-		return fmt.Errorf("tcp check: to %q, want IPv4:port like 172.17.0.33:80", c.To)
-	}
-	return checkExpect("tcp", c.Expect, "connect", c.Reason)
-}
-
-func (c TCPCheck) Describe(r netops.Resolver) string {
-	from := r.Netns(orHost(c.From))
-	if c.Expect == "fail" {
-		s := fmt.Sprintf("%s cannot connect to %s", from, c.To)
-		if c.Reason != "" {
-			s += " (" + c.Reason + ")"
-		}
-		return s
-	}
-	return fmt.Sprintf("%s connects to %s", from, c.To)
-}
-
-func (c TCPCheck) Evaluate(e *Eval) Outcome {
-	timeout := probe.DefaultTimeout
-	if c.Expect == "fail" {
-		timeout = failTimeout
-	}
-	res := probe.TCP(e.Scope.Netns(orHost(c.From)), netip.MustParseAddrPort(c.To), timeout)
-	return expectOutcome(c.Expect == "fail", res.OK, res.Reason, c.Reason,
-		fmt.Sprintf("connected in %s", fmtRTT(res.RTT.Seconds()*1000)))
+		fmt.Sprintf("%s: status %d in %s", u, res.Status, fmtRTT(res.RTT)))
 }
 
 func checkExpect(kind, expect, good, reason string) error {

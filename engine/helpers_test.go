@@ -55,8 +55,6 @@ func sameStrings(t testing.TB, what string, got, want []string) {
 	}
 }
 
-// knownBug skips the rest of a test that shows a bug in non-test code. The
-// test states the correct behaviour: it passes once the bug is fixed.
 // regression fails a test that guards a defect fixed before.
 func regression(t testing.TB, format string, args ...any) {
 	t.Helper()

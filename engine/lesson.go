@@ -60,25 +60,6 @@ type CheckSpec struct {
 	Line  int
 }
 
-// OpSteps are the indexes of steps that change something for good. Steps
-// that only observe (a ping that is expected to fail, a CNI CHECK) and steps
-// that keep the state they found are not among them.
-func (l *Lesson) OpSteps() []int {
-	var out []int
-	for i, s := range l.Steps {
-		if s.KeepsState {
-			continue
-		}
-		for _, op := range s.Do {
-			if r, ok := op.Op.(interface{ ReadOnly() bool }); !ok || !r.ReadOnly() {
-				out = append(out, i)
-				break
-			}
-		}
-	}
-	return out
-}
-
 // EnvVars are the values the task names, sorted, with the scope's own.
 func (l *Lesson) EnvVars(s *netops.Scope) [][2]string {
 	vars := map[string]string{

@@ -276,6 +276,24 @@ verify:
   - ping: {to: 10.0.0.12, expect: maybe} #<
 `, want: []string{`ping check: expect "maybe", want reply or fail`}},
 
+		{name: "tcp to without a port", src: `id: x
+title: X
+verify:
+  - tcp: {from: world, to: 172.17.0.33} #<
+`, want: []string{`verify: tcp check: to "172.17.0.33", want IPv4:port like 172.17.0.33:80`}},
+
+		{name: "tcp expect reply is a ping's word", src: `id: x
+title: X
+verify:
+  - tcp: {to: 172.17.0.33:80, expect: reply} #<
+`, want: []string{`tcp check: expect "reply", want connect or fail`}},
+
+		{name: "capture's tcp probe is a tcp check", src: `id: x
+title: X
+verify:
+  - capture: {dev: eth0, match: "IP *", tcp: {to: 172.17.0.33}} #<
+`, want: []string{`tcp check: to "172.17.0.33", want IPv4:port`}},
+
 		{name: "unknown check kind", src: `id: x
 title: X
 verify:
@@ -486,9 +504,6 @@ func TestLoadCatalogEmbedded(t *testing.T) {
 	// Its own steps are untouched; the first only observes.
 	if len(route.Steps) != 6 || len(route.Steps[0].Do) != 0 {
 		t.Errorf("route has %d steps (first with %d ops), want 6 (first with none)", len(route.Steps), len(route.Steps[0].Do))
-	}
-	if got := route.OpSteps(); !reflect.DeepEqual(got, []int{1, 3, 4}) {
-		t.Errorf("route OpSteps = %v, want [1 3 4]", got)
 	}
 	sameStrings(t, "veth AllNetns", veth.AllNetns(), []string{"host", "client", "server", "world"})
 }

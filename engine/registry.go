@@ -25,14 +25,14 @@ var opKinds = map[string]func() netops.Op{
 
 // checkKinds maps the YAML key of a check to a constructor of its value.
 var checkKinds = map[string]func() Check{
-	"ping":            func() Check { return &PingCheck{} },
+	"ping":            func() Check { return &ReachCheck{proto: "icmp"} },
 	"netns":           func() Check { return &NetnsCheck{} },
 	"link":            func() Check { return &LinkCheck{} },
 	"addr":            func() Check { return &AddrCheck{} },
 	"route":           func() Check { return &RouteCheck{} },
 	"sysctl":          func() Check { return &SysctlCheck{} },
 	"http":            func() Check { return &HTTPCheck{} },
-	"tcp":             func() Check { return &TCPCheck{} },
+	"tcp":             func() Check { return &ReachCheck{proto: "tcp"} },
 	"capture":         func() Check { return &CaptureCheck{} },
 	"ipam":            func() Check { return &IPAMCheck{} },
 	"same_netns":      func() Check { return &SameNetnsCheck{} },

@@ -13,8 +13,8 @@ import (
 // TestRegressionsUnit guards the defects the first test pass found (fixed).
 func TestRegressionsUnit(t *testing.T) {
 	t.Run("steps given as an alias panic the loader", func(t *testing.T) {
-		// loader.go: stepsNode returns the alias node's (empty) Content, and
-		// parse indexes stepNodes[i] for each decoded step: index out of range.
+		// stepsNode returned the alias node's (empty) Content, and parse
+		// indexed stepNodes[i] for each decoded step: index out of range.
 		src := `id: x
 title: X
 namespaces: [a]
@@ -31,7 +31,7 @@ verify:
 			_, err = Parse("alias.yaml", []byte(src))
 		}()
 		if panicked != nil {
-			regression(t, "loader.go:137 Parse panics on `steps: *alias`: %v", panicked)
+			regression(t, "Parse panics on `steps: *alias`: %v", panicked)
 		}
 		if err != nil && !strings.HasPrefix(err.Error(), "alias.yaml:") {
 			t.Errorf("error %q does not name the file", err)
@@ -55,14 +55,14 @@ verify:
 	t.Run("a bad template in the task points at line 1", func(t *testing.T) {
 		src := "id: x\ntitle: X\nverify:\n  - netns: {name: host}\ntask: 'Make {{ns \"a\"' #<\n"
 		if got, want := lineOf(t, src, "task.yaml"), markedLine(t, src); got != want {
-			regression(t, "loader.go:159 checkTemplate(root, \"task\", ...) reports line %d (the file's first key), want %d (the task key)", got, want)
+			regression(t, "a bad template in the task is reported at line %d (the file's first key), want %d (the task key)", got, want)
 		}
 	})
 
 	t.Run("a bad template in a verify hint points at line 1", func(t *testing.T) {
 		src := "id: x\ntitle: X\nverify:\n  - netns: {name: host}\n  - netns: {name: world}\n    hint: 'see {{ns' #<\n"
 		if got, want := lineOf(t, src, "hint.yaml"), markedLine(t, src); got != want && got != want-1 {
-			regression(t, "loader.go:163 checkTemplate(root, \"hint\", ...) reports line %d, want the check's line %d or its hint's %d", got, want-1, want)
+			regression(t, "a bad template in a verify hint is reported at line %d, want the check's line %d or its hint's %d", got, want-1, want)
 		}
 	})
 
@@ -78,7 +78,7 @@ verify:
 			}
 		}
 		if len(loaded) > 0 {
-			regression(t, "loader.go:162-166 checks only verify hints: a broken template in a %s loads and is shown raw", strings.Join(loaded, ", a "))
+			regression(t, "the loader checks the templates of verify hints only: a broken template in a %s loads and is shown raw", strings.Join(loaded, ", a "))
 		}
 	})
 
@@ -94,7 +94,7 @@ verify:
 			t.Fatalf("0.0.0.0/0 is refused now (%v): drop this case", err)
 		}
 		if o := present.Evaluate(e); !o.Passed {
-			regression(t, "checks_state.go:325 routeDst(%q) is not \"default\": the route check fails with %q", present.Dst, o.Detail)
+			regression(t, "routeDst(%q) is not \"default\": the route check fails with %q", present.Dst, o.Detail)
 		}
 		if o := absent.Evaluate(e); o.Passed {
 			t.Errorf("absent 0.0.0.0/0 passes with a default route in place: %q", o.Detail)
@@ -117,7 +117,7 @@ verify:
 		}
 		want := "ip netns exec t1-client ip link set veth-server netns t1-server"
 		if len(o.Fix) != 1 || o.Fix[0] != want {
-			regression(t, "checks_state.go:117 Fix = %q, want [%q]", o.Fix, want)
+			regression(t, "LinkCheck.Evaluate: Fix = %q, want [%q]", o.Fix, want)
 		}
 	})
 
@@ -130,7 +130,7 @@ verify:
 			t.Fatalf("passed: %+v", o)
 		}
 		if strings.Contains(o.Detail, "via none") {
-			regression(t, "checks_state.go:251 detail %q; want the asked route, e.g. %q", o.Detail,
+			regression(t, "RouteCheck.Evaluate: detail %q; want the asked route, e.g. %q", o.Detail,
 				fmt.Sprintf("netns t1-host has %q, want 10.1.0.0/24 dev bridge1", "10.1.0.0/24 dev eth0"))
 		}
 	})

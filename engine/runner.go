@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/cnilab/lab/netops"
@@ -22,7 +23,7 @@ func (r *Runner) emit(e Event) {
 // Setup claims the lesson's names, builds the scope's host and world and
 // applies the lesson's given state. It is what `lab task` and `lab run` do
 // first. The scope must be empty or hold this lesson already.
-func (r *Runner) Setup(l *Lesson) error {
+func (r *Runner) Setup(ctx context.Context, l *Lesson) error {
 	s := r.Scope
 	if cur := s.Lesson(); cur != "" && cur != l.ID {
 		return fmt.Errorf("scope %q holds lesson %q: run `lab reset` first", s.Name, cur)
@@ -46,14 +47,14 @@ func (r *Runner) Setup(l *Lesson) error {
 		return err
 	}
 	for j, op := range l.Setup {
-		hook(fmt.Sprintf("setup.%d:before", j+1))
-		if err := op.Op.Apply(s); err != nil {
+		hook(ctx, fmt.Sprintf("setup.%d:before", j+1))
+		if _, err := op.Op.Apply(s); err != nil {
 			return fmt.Errorf("%s:%d: setup: %w", l.File, op.Line, err)
 		}
-		hook(fmt.Sprintf("setup.%d:after", j+1))
+		hook(ctx, fmt.Sprintf("setup.%d:after", j+1))
 	}
 	if snap, err := snapshot.TakeAll(realNames(l, s)); err == nil {
-		_, _ = settle(realNames(l, s), snap)
+		_, _ = snapshot.Settle(realNames(l, s), snap)
 	}
 	r.emit(Event{Type: SetupDone, Lesson: l.ID, Title: l.Title})
 	return nil
@@ -77,8 +78,9 @@ func (sr StepResult) Passed() bool {
 	return true
 }
 
-// Step applies step i: snapshot, apply, snapshot, diff, checks.
-func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
+// Step applies step i: snapshot, apply, snapshot, diff, checks. A step is
+// never left half done: ctx only releases a test's pause point.
+func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error) {
 	s, st := r.Scope, l.Steps[i]
 	r.emit(Event{Type: StepStarted, Lesson: l.ID, Step: i, Title: st.Title})
 	names := realNames(l, s)
@@ -87,13 +89,12 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 		return StepResult{}, err
 	}
 	var res StepResult
-	s.TakeNotes() // nothing of an earlier step
 	for j, op := range st.Do {
 		res.Commands = append(res.Commands, op.Op.Commands(s)...)
-		hook(fmt.Sprintf("%d.%d:before", i+1, j+1))
-		err := op.Op.Apply(s)
-		hook(fmt.Sprintf("%d.%d:after", i+1, j+1))
-		res.Notes = append(res.Notes, s.TakeNotes()...)
+		hook(ctx, fmt.Sprintf("%d.%d:before", i+1, j+1))
+		notes, err := op.Op.Apply(s)
+		hook(ctx, fmt.Sprintf("%d.%d:after", i+1, j+1))
+		res.Notes = append(res.Notes, notes...)
 		if err != nil {
 			err = fmt.Errorf("step %d %q: %w", i+1, st.Title, err)
 			r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Err: err})
@@ -102,7 +103,7 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 	}
 	after, err := snapshot.TakeAll(names)
 	if err == nil {
-		after, err = settle(names, after)
+		after, err = snapshot.Settle(names, after)
 	}
 	if err != nil {
 		return res, err
@@ -121,32 +122,23 @@ func (r *Runner) Step(l *Lesson, i int) (StepResult, error) {
 	return res, nil
 }
 
-// Run sets the lesson up and applies every step; it reports whether every
-// check of every step passed.
-func (r *Runner) Run(l *Lesson) (bool, error) {
-	if err := r.Setup(l); err != nil {
-		return false, err
-	}
-	return r.Steps(l)
-}
-
 // Steps applies every step of a lesson already set up and reports whether
 // every check passed. It stops at the first step whose operation failed
-// (that error), and between steps after an interrupt (ErrInterrupted): a
-// step is never left half done.
-func (r *Runner) Steps(l *Lesson) (bool, error) {
+// (that error), and between steps once ctx is cancelled (ErrInterrupted):
+// a step is never left half done.
+func (r *Runner) Steps(ctx context.Context, l *Lesson) (bool, error) {
 	ok := true
 	for i := range l.Steps {
-		if Interrupted.Load() {
+		if ctx.Err() != nil {
 			return false, ErrInterrupted{Done: i}
 		}
-		res, err := r.Step(l, i)
+		res, err := r.Step(ctx, l, i)
 		if err != nil {
 			return false, err
 		}
 		ok = ok && res.Passed()
 	}
-	if Interrupted.Load() {
+	if ctx.Err() != nil {
 		return false, ErrInterrupted{Done: len(l.Steps)}
 	}
 	r.emit(Event{Type: LessonDone, Lesson: l.ID, Title: l.Title})

@@ -22,8 +22,8 @@ func Script(w io.Writer, l *Lesson, s *netops.Scope) {
 			}
 		}
 		for _, c := range st.Check {
-			if p, ok := c.Check.(*PingCheck); ok {
-				cmd := inNetns(s, p.From, "ping -c 1 -W 1 "+p.To)
+			if p, ok := c.Check.(*ReachCheck); ok {
+				cmd := p.handCommand(s)
 				if p.Expect == "fail" && p.Reason != "" {
 					fmt.Fprintf(w, "# %s  (fails: %s)\n", cmd, p.Reason)
 				} else if p.Expect == "fail" {

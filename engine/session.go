@@ -1,91 +1,181 @@
 package engine
 
 import (
+	"context"
+	"io"
+
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/snapshot"
 )
 
-// Session is one interactive use of a scope: the TUI's only way to the lab.
-// It holds the scope's lock for its whole life, so a `lab run` in another
+// Session is the one door into a lab: every command and the TUI open one
+// and call it (setup, steps, verify, topology, shell, capture, reset), so
+// none of them builds netops objects itself. A session that changes the lab
+// holds the scope's lock for its whole life, so a `lab run` in another
 // terminal cannot change the lab under the walkthrough.
 type Session struct {
-	Catalog  *Catalog
-	Scope    *netops.Scope
-	lock     *netops.Lock
+	opt      Options
+	scope    *netops.Scope
+	lock     *netops.Lock // nil: the session only reads
+	catalog  *Catalog     // loaded on first use
 	progress *Progress
 }
 
-// OpenSession loads the lessons and takes the scope's lock; who says what
-// holds it ("lab learn veth") for a second process that finds it busy.
-func OpenSession(scope, lessonsDir, who string) (*Session, error) {
-	cat, err := LoadCatalog(lessonsDir)
+// Options say which lab a session opens.
+type Options struct {
+	Scope   string // the sandbox's name; "" is the learner's default scope
+	Lessons string // a directory of extra lesson files
+	// Who takes the scope's lock for the session's life and says who holds
+	// it ("lab run veth") to a second process that finds the scope busy.
+	// Empty, the session takes no lock: it only reads (verify, topo, shell,
+	// capture, script).
+	Who string
+}
+
+// ErrBusy is wrapped by Open when another process holds the scope's lock.
+var ErrBusy = netops.ErrBusy
+
+// DefaultScope is the learner's own scope; tests use others.
+const DefaultScope = netops.DefaultScope
+
+// Open opens a session on a scope. It creates nothing, except the state dir
+// that holds the lock of a session that takes one.
+func Open(opt Options) (*Session, error) {
+	if opt.Scope == "" {
+		opt.Scope = DefaultScope
+	}
+	s, err := netops.NewScope(opt.Scope)
 	if err != nil {
 		return nil, err
 	}
-	s, err := netops.NewScope(scope)
-	if err != nil {
-		return nil, err
+	sess := &Session{opt: opt, scope: s, progress: LoadProgress(ProgressPath())}
+	if opt.Who != "" {
+		if sess.lock, err = s.Acquire(opt.Who); err != nil {
+			return nil, err
+		}
 	}
-	lock, err := s.Acquire(who)
-	if err != nil {
-		return nil, err
-	}
-	return &Session{Catalog: cat, Scope: s, lock: lock, progress: LoadProgress(ProgressPath())}, nil
+	return sess, nil
 }
 
 // Close releases the scope's handles and lock; the lab stays in place.
 func (s *Session) Close() {
-	s.Scope.Close()
+	s.scope.Close()
 	s.lock.Release()
+}
+
+// Catalog loads the lessons once: the embedded ones and the --lessons dir.
+func (s *Session) Catalog() (*Catalog, error) {
+	if s.catalog == nil {
+		cat, err := LoadCatalog(s.opt.Lessons)
+		if err != nil {
+			return nil, err
+		}
+		s.catalog = cat
+	}
+	return s.catalog, nil
+}
+
+// Lesson finds a lesson by id; the error lists the valid ids.
+func (s *Session) Lesson(id string) (*Lesson, error) {
+	cat, err := s.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	return cat.Get(id)
+}
+
+// Lessons lists the lessons in teaching order (none when the catalog could
+// not load; Catalog says why).
+func (s *Session) Lessons() []*Lesson {
+	cat, err := s.Catalog()
+	if err != nil {
+		return nil
+	}
+	return cat.Lessons
 }
 
 // Done reports whether the learner verified the lesson once.
 func (s *Session) Done(id string) bool { return s.progress.IsDone(id) }
 
-// Setup gives the lesson a fresh stage: whatever the scope held is removed,
-// then the lesson's given state is built. A failed setup is rolled back.
-func (s *Session) Setup(l *Lesson) error {
-	if _, err := s.Scope.Reset(); err != nil {
-		return err
+// ScopeName is the scope the session works in.
+func (s *Session) ScopeName() string { return s.scope.Name }
+
+// ScopeFlag is the flag that names this scope on a command line: "" for
+// the default scope, " --scope t1" for another.
+func (s *Session) ScopeFlag() string { return scopeFlag(s.scope) }
+
+// Exists reports whether the scope is set up (its host namespace is there).
+func (s *Session) Exists() bool { return s.scope.Exists() }
+
+// Holds reports whether the scope is set up with this lesson.
+func (s *Session) Holds(l *Lesson) bool { return s.scope.Lesson() == l.ID && s.scope.Exists() }
+
+// Setup gives the lesson a fresh stage: whatever the scope held is removed
+// (the names are returned), then the lesson's given state is built. A failed
+// setup is rolled back, so a refused lesson leaves nothing behind.
+func (s *Session) Setup(ctx context.Context, l *Lesson, sink func(Event)) ([]string, error) {
+	removed, err := s.scope.Reset()
+	if err != nil {
+		return removed, err
 	}
-	if err := (&Runner{Scope: s.Scope}).Setup(l); err != nil {
-		s.Scope.Reset()
-		return err
+	if err := (&Runner{Scope: s.scope, Sink: sink}).Setup(ctx, l); err != nil {
+		s.scope.Reset()
+		return removed, err
 	}
-	return nil
+	return removed, nil
+}
+
+// Steps applies every step of a lesson already set up, reporting each
+// stage to sink; it stops between steps once ctx is cancelled.
+func (s *Session) Steps(ctx context.Context, l *Lesson, sink func(Event)) (bool, error) {
+	return (&Runner{Scope: s.scope, Sink: sink}).Steps(ctx, l)
 }
 
 // Step applies step i of the lesson.
-func (s *Session) Step(l *Lesson, i int) (StepResult, error) {
-	return (&Runner{Scope: s.Scope}).Step(l, i)
+func (s *Session) Step(ctx context.Context, l *Lesson, i int) (StepResult, error) {
+	return (&Runner{Scope: s.scope}).Step(ctx, l, i)
 }
 
 // Verify grades the live state; a pass in the learner's own scope is
-// recorded as progress.
+// recorded as progress (test scopes never write it).
 func (s *Session) Verify(l *Lesson) (Report, error) {
-	rep, err := Verify(l, s.Scope)
-	if err == nil && rep.Passed && s.Scope.Name == netops.DefaultScope {
+	rep, err := Verify(l, s.scope)
+	if err == nil && rep.Passed && s.scope.Name == DefaultScope {
 		_ = s.progress.MarkDone(l.ID)
 	}
 	return rep, err
 }
 
-// Topology is the live state of the lesson's namespaces, read from the
-// kernel (not from the lesson file), for the topology pane.
+// Topology is the live state of the lab, read from the kernel (not from the
+// lesson file): the lesson's namespaces, or, for a nil lesson, every
+// namespace of the scope; the lesson's first, host first, world last.
 func (s *Session) Topology(l *Lesson) (snapshot.Snapshot, error) {
-	return snapshot.TakeAll(s.Scope.LessonFirst(realNames(l, s.Scope)))
+	if l != nil {
+		return snapshot.TakeAll(s.scope.LessonFirst(realNames(l, s.scope)))
+	}
+	names, err := s.scope.Namespaces()
+	if err != nil {
+		return snapshot.Snapshot{}, err
+	}
+	return snapshot.TakeAll(s.scope.LessonFirst(names))
 }
+
+// Env is the values the lesson's task names (HOST_IP, CNI_PATH, PAUSE_PID,
+// ...), sorted, as `lab task --env` prints them.
+func (s *Session) Env(l *Lesson) [][2]string { return l.EnvVars(s.scope) }
+
+// Text renders a lesson text (task, hint) with the scope's real names and
+// the task's values. It reads the lab's processes: call it from a command,
+// never while rendering.
+func (s *Session) Text(l *Lesson, text string) string { return l.Text(s.scope, text) }
+
+// Texts renders every text of a lesson the walkthrough shows, once, so
+// that rendering stays pure: the TUI asks for them after setup and after
+// each step, from a tea.Cmd.
+func (s *Session) Texts(l *Lesson) Texts { return l.Texts(s.scope) }
+
+// Script writes the lesson's commands as the bash a learner would type.
+func (s *Session) Script(w io.Writer, l *Lesson) { Script(w, l, s.scope) }
 
 // Reset removes everything the scope holds.
-func (s *Session) Reset() ([]string, error) {
-	return s.Scope.Reset()
-}
-
-// Lessons lists the lessons in teaching order.
-func (s *Session) Lessons() []*Lesson { return s.Catalog.Lessons }
-
-// ScopeName is the scope the session works in.
-func (s *Session) ScopeName() string { return s.Scope.Name }
-
-// Text renders a lesson text with the scope's real names.
-func (s *Session) Text(l *Lesson, text string) string { return l.Text(s.Scope, text) }
+func (s *Session) Reset() ([]string, error) { return s.scope.Reset() }

@@ -1,6 +1,7 @@
 package lessons_test
 
 import (
+	"context"
 	"os"
 	"testing"
 
@@ -9,7 +10,7 @@ import (
 )
 
 func benchLesson(b *testing.B, id, scope string) (*engine.Lesson, *netops.Scope) {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		b.Skip("needs root")
 	}
 	cat, err := engine.LoadCatalog("")
@@ -35,14 +36,14 @@ func BenchmarkStepBridge(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		s.Reset()
-		if err := r.Setup(l); err != nil {
+		if err := r.Setup(context.Background(), l); err != nil {
 			b.Fatal(err)
 		}
 		for k := 0; k < last; k++ {
-			r.Step(l, k)
+			r.Step(context.Background(), l, k)
 		}
 		b.StartTimer()
-		if res, err := r.Step(l, last); err != nil || !res.Passed() {
+		if res, err := r.Step(context.Background(), l, last); err != nil || !res.Passed() {
 			b.Fatalf("step: %v %+v", err, res.Checks)
 		}
 	}
@@ -52,7 +53,7 @@ func BenchmarkStepBridge(b *testing.B) {
 func BenchmarkRunResetVeth(b *testing.B) {
 	l, s := benchLesson(b, "veth", "brun")
 	for i := 0; i < b.N; i++ {
-		if ok, err := (&engine.Runner{Scope: s}).Run(l); err != nil || !ok {
+		if ok, err := run(s, l); err != nil || !ok {
 			b.Fatal(err)
 		}
 		if _, err := s.Reset(); err != nil {
@@ -64,7 +65,7 @@ func BenchmarkRunResetVeth(b *testing.B) {
 // BenchmarkVerifyRoute measures grading the route lesson's end state.
 func BenchmarkVerifyRoute(b *testing.B) {
 	l, s := benchLesson(b, "route", "bver")
-	if ok, err := (&engine.Runner{Scope: s}).Run(l); err != nil || !ok {
+	if ok, err := run(s, l); err != nil || !ok {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

@@ -1,6 +1,8 @@
 package lessons_test
 
 import (
+	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/cnilab/lab/engine"
+	"github.com/cnilab/lab/internal/machine"
 	"github.com/cnilab/lab/netops"
-	"github.com/cnilab/lab/netops/machine"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/cnilab/lab/netops/snapshot"
 )
@@ -17,6 +19,10 @@ import (
 // TestMain fails the package when anything it did shows in the machine's
 // own network namespace.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run()) // make unit: no kernel, no binary to build
+	}
 	// Lessons start `lab serve` and friends: build the lab binary for them.
 	dir, err := os.MkdirTemp("", "cnilab-selftest-")
 	if err != nil {
@@ -47,7 +53,7 @@ func TestMain(m *testing.M) {
 // leaves verify failing (no check is vacuous, no step is idle); reset leaves
 // nothing and a second reset does nothing.
 func TestSelfTest(t *testing.T) {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("the lesson self-test needs root: it builds every lesson on the kernel")
 	}
 	cat, err := engine.LoadCatalog("")
@@ -68,7 +74,7 @@ func TestSelfTest(t *testing.T) {
 				t.Fatalf("verify on a fresh scope: passed=%v, checks %+v; want a failed setup check first", rep.Passed, rep.Checks)
 			}
 
-			ok, err := (&engine.Runner{Scope: s}).Run(l)
+			ok, err := run(s, l)
 			if err != nil || !ok {
 				t.Fatalf("run: ok=%v err=%v", ok, err)
 			}
@@ -78,9 +84,9 @@ func TestSelfTest(t *testing.T) {
 			explicitSysctls(t, l, s)
 			resetClean(t, s, l)
 
-			for _, k := range l.OpSteps() {
+			for _, k := range opSteps(l) {
 				r := &engine.Runner{Scope: s}
-				if err := r.Setup(l); err != nil {
+				if err := r.Setup(context.Background(), l); err != nil {
 					t.Fatalf("setup: %v", err)
 				}
 				for i, st := range l.Steps {
@@ -90,7 +96,7 @@ func TestSelfTest(t *testing.T) {
 					if i != k && !st.KeepsState {
 						// A step may fail when it needs the omitted one:
 						// that is the point; verify must still fail.
-						_, _ = r.Step(l, i)
+						_, _ = r.Step(context.Background(), l, i)
 					}
 				}
 				if rep := verify(t, l, s); rep.Passed {
@@ -102,6 +108,15 @@ func TestSelfTest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// run sets the lesson up and applies every step, as `lab run` does.
+func run(s *netops.Scope, l *engine.Lesson) (bool, error) {
+	r := &engine.Runner{Scope: s}
+	if err := r.Setup(context.Background(), l); err != nil {
+		return false, err
+	}
+	return r.Steps(context.Background(), l)
 }
 
 func verify(t *testing.T, l *engine.Lesson, s *netops.Scope) engine.Report {

@@ -57,23 +57,23 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
-func (o AddrAdd) Apply(s *Scope) error {
+func (o AddrAdd) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	p, err := parsePrefix("addr on "+o.Dev, o.Addr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h, err := s.handle(real)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l, err := h.LinkByName(o.Dev)
 	if err != nil {
-		return fmt.Errorf("find link %q in netns %q: %w", o.Dev, real, err)
+		return nil, fmt.Errorf("find link %q in netns %q: %w", o.Dev, real, err)
 	}
 	ipnet := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), 32)}
 	if err := h.AddrAdd(l, &netlink.Addr{IPNet: ipnet}); err != nil && !errors.Is(err, errExist) {
-		return fmt.Errorf("add address %s to %q in netns %q: %w", o.Addr, o.Dev, real, err)
+		return nil, fmt.Errorf("add address %s to %q in netns %q: %w", o.Addr, o.Dev, real, err)
 	}
-	return nil
+	return nil, nil
 }

@@ -42,7 +42,7 @@ func BaseOps() []Op {
 // EnsureBase creates the host and world of the scope when they are missing.
 func (s *Scope) EnsureBase() error {
 	for _, op := range BaseOps() {
-		if err := op.Apply(s); err != nil {
+		if _, err := op.Apply(s); err != nil {
 			return err
 		}
 	}

@@ -85,15 +85,15 @@ func (o CNIConf) body(s *Scope) []byte {
 	return b
 }
 
-func (o CNIConf) Apply(s *Scope) error {
+func (o CNIConf) Apply(s *Scope) ([]Note, error) {
 	if err := o.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	body := o.body(s)
 	if err := os.MkdirAll(s.ConfDir(), 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", s.ConfDir(), err)
+		return nil, fmt.Errorf("create %s: %w", s.ConfDir(), err)
 	}
-	return os.WriteFile(filepath.Join(s.ConfDir(), o.File), body, 0o644)
+	return nil, os.WriteFile(filepath.Join(s.ConfDir(), o.File), body, 0o644)
 }
 
 // CNI runs a CNI plugin the way a container runtime does: the network
@@ -164,31 +164,30 @@ func (o CNI) Validate() error {
 	return checkLinkName("cni ifname", o.IfName)
 }
 
-func (o CNI) Apply(s *Scope) error {
+func (o CNI) Apply(s *Scope) ([]Note, error) {
 	c := o.call(s)
 	if len(c.Config) == 0 {
-		return fmt.Errorf("cni %s: no config %s (write it first)", o.Command, c.ConfigFile)
+		return nil, fmt.Errorf("cni %s: no config %s (write it first)", o.Command, c.ConfigFile)
 	}
 	if o.Command != "DEL" && !ns.Exists(s.Netns(o.Netns)) {
-		return fmt.Errorf("cni %s into netns %q: it does not exist", o.Command, s.Netns(o.Netns))
+		return nil, fmt.Errorf("cni %s into netns %q: it does not exist", o.Command, s.Netns(o.Netns))
 	}
 	out, err := s.CNIRuntime().Run(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.note("Environment", strings.Join(out.Env, "\n"))
-	s.note("Config on stdin", out.Stdin)
+	notes := []Note{{Title: "Environment", Body: strings.Join(out.Env, "\n")}, {Title: "Config on stdin", Body: out.Stdin}}
 	if out.Result != "" {
-		s.note("Result", out.Result)
+		notes = append(notes, Note{Title: "Result", Body: out.Result})
 	}
 	if len(out.IPAMFiles) > 0 {
-		s.note("IPAM files ("+filepath.Join(s.IPAMDir(), networkName(c.Config))+")", strings.Join(out.IPAMFiles, "\n"))
+		notes = append(notes, Note{Title: "IPAM files (" + filepath.Join(s.IPAMDir(), networkName(c.Config)) + ")", Body: strings.Join(out.IPAMFiles, "\n")})
 	}
 	if out.Err != nil {
-		s.note("Error", fmt.Sprintf("code %d: %s %s", out.Err.Code, out.Err.Msg, out.Err.Details))
-		return fmt.Errorf("CNI %s of %s into netns %q: code %d: %s", o.Command, o.Conf, s.Netns(o.Netns), out.Err.Code, out.Err.Msg)
+		notes = append(notes, Note{Title: "Error", Body: fmt.Sprintf("code %d: %s %s", out.Err.Code, out.Err.Msg, out.Err.Details)})
+		return notes, fmt.Errorf("CNI %s of %s into netns %q: code %d: %s", o.Command, o.Conf, s.Netns(o.Netns), out.Err.Code, out.Err.Msg)
 	}
-	return nil
+	return notes, nil
 }
 
 // networkName reads the "name" of a network config, for messages.

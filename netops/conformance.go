@@ -41,7 +41,7 @@ func (s *Scope) Conformance(confFile string) ([]cni.Verdict, error) {
 		ns.Delete(pod)
 	}()
 	up := true
-	if err := (LinkSet{Netns: "cni-conformance", Name: "lo", Up: &up}).Apply(s); err != nil {
+	if _, err := (LinkSet{Netns: "cni-conformance", Name: "lo", Up: &up}).Apply(s); err != nil {
 		return nil, err
 	}
 	return s.CNIRuntime().Conformance(conf, pod), nil

@@ -49,23 +49,23 @@ func (o VethAdd) Validate() error {
 	return nil
 }
 
-func (o VethAdd) Apply(s *Scope) error {
+func (o VethAdd) Apply(s *Scope) ([]Note, error) {
 	here, there := s.Netns(orHost(o.Netns)), s.Netns(orHost(o.PeerNetns))
 	h, err := s.handle(here)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if l, err := h.LinkByName(o.Name); err == nil {
-		return s.checkVeth(l, here, o.Peer, there)
+		return nil, s.checkVeth(l, here, o.Peer, there)
 	}
 	for _, e := range []Entry{{Kind: KindLink, Netns: here, Name: o.Name}, {Kind: KindLink, Netns: there, Name: o.Peer}} {
 		if err := s.Record(e); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	peerFd, err := ns.Open(there)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer peerFd.Close()
 	veth := &netlink.Veth{
@@ -74,14 +74,14 @@ func (o VethAdd) Apply(s *Scope) error {
 		PeerNamespace: netlink.NsFd(int(peerFd)),
 	}
 	if err := h.LinkAdd(veth); err != nil {
-		return fmt.Errorf("add veth %q in netns %q with peer %q in netns %q: %w", o.Name, here, o.Peer, there, err)
+		return nil, fmt.Errorf("add veth %q in netns %q with peer %q in netns %q: %w", o.Name, here, o.Peer, there, err)
 	}
 	// The kernel ignores an alias given at creation for a veth: mark both
 	// ends afterwards.
 	if err := s.mark(here, o.Name); err != nil {
-		return err
+		return nil, err
 	}
-	return s.mark(there, o.Peer)
+	return nil, s.mark(there, o.Peer)
 }
 
 // mark writes the scope's ownership alias on a link lab created.
@@ -133,26 +133,26 @@ func (o BridgeAdd) Namespaces() []string { return []string{orHost(o.Netns)} }
 
 func (o BridgeAdd) Validate() error { return checkLinkName("bridge", o.Name) }
 
-func (o BridgeAdd) Apply(s *Scope) error {
+func (o BridgeAdd) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	h, err := s.handle(real)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if l, err := h.LinkByName(o.Name); err == nil {
 		if l.Type() != "bridge" {
-			return fmt.Errorf("link %q in netns %q exists and is a %s, not a bridge", o.Name, real, l.Type())
+			return nil, fmt.Errorf("link %q in netns %q exists and is a %s, not a bridge", o.Name, real, l.Type())
 		}
-		return nil
+		return nil, nil
 	}
 	if err := s.Record(Entry{Kind: KindLink, Netns: real, Name: o.Name}); err != nil {
-		return err
+		return nil, err
 	}
 	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: o.Name, Alias: s.Mark()}}
 	if err := h.LinkAdd(br); err != nil && !errors.Is(err, errExist) {
-		return fmt.Errorf("add bridge %q in netns %q: %w", o.Name, real, err)
+		return nil, fmt.Errorf("add bridge %q in netns %q: %w", o.Name, real, err)
 	}
-	return nil
+	return nil, nil
 }
 
 // LinkSet changes a link: its master, its MTU, its state, in that order (a
@@ -205,30 +205,30 @@ func (o LinkSet) Validate() error {
 	return nil
 }
 
-func (o LinkSet) Apply(s *Scope) error {
+func (o LinkSet) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	h, err := s.handle(real)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l, err := h.LinkByName(o.Name)
 	if err != nil {
-		return fmt.Errorf("find link %q in netns %q: %w", o.Name, real, err)
+		return nil, fmt.Errorf("find link %q in netns %q: %w", o.Name, real, err)
 	}
 	if o.Master != "" {
 		m, err := h.LinkByName(o.Master)
 		if err != nil {
-			return fmt.Errorf("find master %q of %q in netns %q: %w", o.Master, o.Name, real, err)
+			return nil, fmt.Errorf("find master %q of %q in netns %q: %w", o.Master, o.Name, real, err)
 		}
 		if l.Attrs().MasterIndex != m.Attrs().Index {
 			if err := h.LinkSetMaster(l, m); err != nil {
-				return fmt.Errorf("set master of %q to %q in netns %q: %w", o.Name, o.Master, real, err)
+				return nil, fmt.Errorf("set master of %q to %q in netns %q: %w", o.Name, o.Master, real, err)
 			}
 		}
 	}
 	if o.MTU != 0 && l.Attrs().MTU != o.MTU {
 		if err := h.LinkSetMTU(l, o.MTU); err != nil {
-			return fmt.Errorf("set mtu of %q in netns %q: %w", o.Name, real, err)
+			return nil, fmt.Errorf("set mtu of %q in netns %q: %w", o.Name, real, err)
 		}
 	}
 	if o.Up != nil {
@@ -238,8 +238,8 @@ func (o LinkSet) Apply(s *Scope) error {
 			err = h.LinkSetDown(l)
 		}
 		if err != nil {
-			return fmt.Errorf("set %q %s in netns %q: %w", o.Name, map[bool]string{true: "up", false: "down"}[*o.Up], real, err)
+			return nil, fmt.Errorf("set %q %s in netns %q: %w", o.Name, map[bool]string{true: "up", false: "down"}[*o.Up], real, err)
 		}
 	}
-	return nil
+	return nil, nil
 }

@@ -4,15 +4,15 @@ import (
 	"os"
 	"testing"
 
+	"github.com/cnilab/lab/internal/machine"
 	"github.com/cnilab/lab/netops"
-	"github.com/cnilab/lab/netops/machine"
 )
 
 func TestMain(m *testing.M) { machine.Main(m) }
 
 func needRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("kernel test: needs root")
 	}
 }

@@ -30,33 +30,33 @@ func (o LinkMove) Validate() error {
 	return checkLinkName("move", o.Name)
 }
 
-func (o LinkMove) Apply(s *Scope) error {
+func (o LinkMove) Apply(s *Scope) ([]Note, error) {
 	from, to := s.Netns(orHost(o.Netns)), s.Netns(orHost(o.To))
 	th, err := s.handle(to)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := th.LinkByName(o.Name); err == nil {
-		return nil // already moved
+		return nil, nil // already moved
 	}
 	h, err := s.handle(from)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l, err := h.LinkByName(o.Name)
 	if err != nil {
-		return fmt.Errorf("find link %q in netns %q: %w", o.Name, from, err)
+		return nil, fmt.Errorf("find link %q in netns %q: %w", o.Name, from, err)
 	}
 	fd, err := ns.Open(to)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer fd.Close()
 	if err := s.Record(Entry{Kind: KindLink, Netns: to, Name: o.Name}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := h.LinkSetNsFd(l, int(fd)); err != nil {
-		return fmt.Errorf("move link %q from netns %q to netns %q: %w", o.Name, from, to, err)
+		return nil, fmt.Errorf("move link %q from netns %q to netns %q: %w", o.Name, from, to, err)
 	}
-	return nil
+	return nil, nil
 }

@@ -40,12 +40,12 @@ func (o Masquerade) Validate() error {
 	return nil
 }
 
-func (o Masquerade) Apply(s *Scope) error {
+func (o Masquerade) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	if err := s.recordTable(real); err != nil {
-		return err
+		return nil, err
 	}
-	return o.rule(s, real).Apply()
+	return nil, o.rule(s, real).Apply()
 }
 
 // ForwardAccept lets forwarded packets from and to CIDR through, as article
@@ -70,12 +70,12 @@ func (o ForwardAccept) Namespaces() []string { return []string{orHost(o.Netns)} 
 
 func (o ForwardAccept) Validate() error { return checkCIDR("forward_accept cidr", o.CIDR) }
 
-func (o ForwardAccept) Apply(s *Scope) error {
+func (o ForwardAccept) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	if err := s.recordTable(real); err != nil {
-		return err
+		return nil, err
 	}
-	return o.rule(s, real).Apply()
+	return nil, o.rule(s, real).Apply()
 }
 
 // recordTable journals the scope's table in a namespace once.
@@ -160,10 +160,10 @@ func (o DNAT) Validate() error {
 	return nil
 }
 
-func (o DNAT) Apply(s *Scope) error {
+func (o DNAT) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	if err := s.recordTable(real); err != nil {
-		return err
+		return nil, err
 	}
-	return o.rule(s, real).Apply()
+	return nil, o.rule(s, real).Apply()
 }

@@ -32,28 +32,28 @@ func (o NetnsMount) Validate() error {
 	return checkNetnsName("netns_mount", o.Name)
 }
 
-func (o NetnsMount) Apply(s *Scope) error {
+func (o NetnsMount) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(o.Name)
 	pid := s.jobPid(o.Job)
 	if pid == 0 {
-		return fmt.Errorf("name netns %q: process %q is not running", real, o.Job)
+		return nil, fmt.Errorf("name netns %q: process %q is not running", real, o.Job)
 	}
 	src := fmt.Sprintf("/proc/%d/ns/net", pid)
 	if ns.Exists(real) {
 		a, _ := ns.Inode(ns.Path(real))
 		b, _ := ns.Inode(src)
 		if a == b {
-			return nil
+			return nil, nil
 		}
-		return foreignNetns(real)
+		return nil, foreignNetns(real)
 	}
 	if err := s.Claim([]string{o.Name}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ns.Mount(src, real); err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return nil, nil
 }
 
 // envName is the shell variable holding a job's pid: pause -> PAUSE_PID.

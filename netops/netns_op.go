@@ -21,8 +21,8 @@ func (o NetnsAdd) Namespaces() []string { return []string{o.Name} }
 
 func (o NetnsAdd) Validate() error { return checkNetnsName("netns", o.Name) }
 
-func (o NetnsAdd) Apply(s *Scope) error {
-	return s.ensureNetns(s.Netns(o.Name))
+func (o NetnsAdd) Apply(s *Scope) ([]Note, error) {
+	return nil, s.ensureNetns(s.Netns(o.Name))
 }
 
 // ensureNetns creates a namespace this scope owns, or accepts it when the
@@ -113,18 +113,18 @@ func (o NetnsDel) Validate() error {
 	return checkNetnsName("netns_del", o.Name)
 }
 
-func (o NetnsDel) Apply(s *Scope) error {
+func (o NetnsDel) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(o.Name)
 	if !ns.Exists(real) {
-		return nil
+		return nil, nil
 	}
 	owned, err := s.Owns(real)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !owned {
-		return foreignNetns(real)
+		return nil, foreignNetns(real)
 	}
 	s.forget(real)
-	return ns.Delete(real)
+	return nil, ns.Delete(real)
 }

@@ -14,8 +14,10 @@ type Resolver interface {
 // Op is one kernel change a lesson step makes. Apply is idempotent: applying
 // an op whose result is already in place succeeds and changes nothing.
 type Op interface {
-	// Apply makes the change in the scope.
-	Apply(s *Scope) error
+	// Apply makes the change in the scope and returns what it observed that
+	// the learner should see besides the command and the diff (a CNI
+	// plugin's environment, stdin, result and IPAM files); most ops have none.
+	Apply(s *Scope) ([]Note, error)
 	// Commands are the equivalent shell commands, as a learner would type
 	// them in `lab shell` (which runs in the scope's host namespace).
 	Commands(r Resolver) []string

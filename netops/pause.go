@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netlink"
 )
 
@@ -17,6 +18,13 @@ import (
 //
 // Equivalent to: `docker run -d --network none kubernetes/pause`
 func Pause() error {
+	// Its namespace must be a new one: the defaults below would otherwise
+	// change the machine's own (ip_forward, rp_filter, accept_ra).
+	self, err1 := ns.Inode("/proc/self/ns/net")
+	machine, err2 := ns.Inode("/proc/1/ns/net")
+	if err1 == nil && err2 == nil && self == machine {
+		return fmt.Errorf("lab pause holds a network namespace of its own: start it in a new one (unshare --net lab pause), not in the machine's")
+	}
 	if lo, err := netlink.LinkByName("lo"); err == nil {
 		if err := netlink.LinkSetUp(lo); err != nil {
 			return fmt.Errorf("set lo up in the pause namespace: %w", err)

@@ -55,18 +55,18 @@ func (o InstallPlugin) Validate() error {
 	return nil
 }
 
-func (o InstallPlugin) Apply(s *Scope) error {
+func (o InstallPlugin) Apply(s *Scope) ([]Note, error) {
 	bin, err := LabBinary()
 	if err != nil {
-		return fmt.Errorf("install plugin %s: %w", o.Name, err)
+		return nil, fmt.Errorf("install plugin %s: %w", o.Name, err)
 	}
 	if err := os.MkdirAll(s.PluginDir(), 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	link := filepath.Join(s.PluginDir(), o.Name)
 	os.Remove(link)
 	if err := os.Symlink(bin, link); err != nil {
-		return fmt.Errorf("install plugin %s in %s: %w", o.Name, s.PluginDir(), err)
+		return nil, fmt.Errorf("install plugin %s in %s: %w", o.Name, s.PluginDir(), err)
 	}
-	return nil
+	return nil, nil
 }

@@ -79,30 +79,30 @@ func (o Process) Validate() error {
 	return nil
 }
 
-func (o Process) Apply(s *Scope) error {
+func (o Process) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	if pid := s.jobPid(o.Name); pid > 0 {
-		return nil // already running
+		return nil, nil // already running
 	}
 	argv := strings.Fields(o.Run)
 	if argv[0] == "lab" {
 		bin, err := LabBinary()
 		if err != nil {
-			return fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
+			return nil, fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
 		}
 		argv[0] = bin
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
+		return nil, fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
 	}
 	token := newToken()
 	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Token: token}); err != nil {
-		return err
+		return nil, err
 	}
 	logf, err := os.OpenFile(filepath.Join(s.StateDir, o.Name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return fmt.Errorf("log of process %q: %w", o.Name, err)
+		return nil, fmt.Errorf("log of process %q: %w", o.Name, err)
 	}
 	defer logf.Close()
 	cmd := &exec.Cmd{
@@ -119,17 +119,17 @@ func (o Process) Apply(s *Scope) error {
 	}
 	// The child inherits the namespace of the thread that forks it.
 	if err := start(); err != nil {
-		return fmt.Errorf("start process %q (%s) in netns %q: %w", o.Name, o.Run, real, err)
+		return nil, fmt.Errorf("start process %q (%s) in netns %q: %w", o.Name, o.Run, real, err)
 	}
 	pid := cmd.Process.Pid
 	cmd.Process.Release()
 	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: startTime(pid), Token: token}); err != nil {
-		return err
+		return nil, err
 	}
 	if o.WaitPort > 0 && !o.NewNetns {
-		return waitListening(real, o.Name, pid, o.WaitPort)
+		return nil, waitListening(real, o.Name, pid, o.WaitPort)
 	}
-	return nil
+	return nil, nil
 }
 
 // Jobs are the running processes of the scope by job name: `lab task pod

@@ -67,15 +67,15 @@ func (o RouteAdd) dst() (netip.Prefix, error) {
 	return p, nil
 }
 
-func (o RouteAdd) Apply(s *Scope) error {
+func (o RouteAdd) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	dst, err := o.dst()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h, err := s.handle(real)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rt := &netlink.Route{Dst: &net.IPNet{IP: dst.Addr().AsSlice(), Mask: net.CIDRMask(dst.Bits(), 32)}}
 	if o.Via != "" {
@@ -85,12 +85,12 @@ func (o RouteAdd) Apply(s *Scope) error {
 	if o.Dev != "" {
 		l, err := h.LinkByName(o.Dev)
 		if err != nil {
-			return fmt.Errorf("find link %q in netns %q: %w", o.Dev, real, err)
+			return nil, fmt.Errorf("find link %q in netns %q: %w", o.Dev, real, err)
 		}
 		rt.LinkIndex = l.Attrs().Index
 	}
 	if err := h.RouteReplace(rt); err != nil {
-		return fmt.Errorf("add route %s in netns %q: %w", strings.TrimPrefix(o.Commands(s)[0], "ip netns exec "+real+" "), real, err)
+		return nil, fmt.Errorf("add route %s in netns %q: %w", strings.TrimPrefix(o.Commands(s)[0], "ip netns exec "+real+" "), real, err)
 	}
-	return nil
+	return nil, nil
 }

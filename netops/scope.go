@@ -38,7 +38,6 @@ type Scope struct {
 	StateDir string
 
 	handles map[string]*netlink.Handle // by real namespace name
-	notes   []Note                     // output of the op being applied
 }
 
 // NewScope validates the name and returns the scope; it creates nothing.
@@ -161,4 +160,18 @@ func (s *Scope) LessonFirst(names []string) []string {
 		}
 	}
 	return append(lesson, base...)
+}
+
+// FindNetns finds a namespace of the scope a learner names: by its lesson
+// name ("host", "client"), or by its real name ("lab-host", "t1-client").
+// A namespace of another scope, or one lab did not name, is not found: ok
+// is false, and real is the scope's name for it.
+func (s *Scope) FindNetns(name string) (real string, ok bool) {
+	if real = s.Netns(name); ns.Exists(real) {
+		return real, true
+	}
+	if s.Netns(s.Logical(name)) == name && ns.Exists(name) {
+		return name, true
+	}
+	return s.Netns(name), false
 }

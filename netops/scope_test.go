@@ -117,7 +117,7 @@ func TestOpsIdempotent(t *testing.T) {
 	}
 	for round := 1; round <= 2; round++ {
 		for _, op := range ops {
-			if err := op.Apply(s); err != nil {
+			if _, err := op.Apply(s); err != nil {
 				t.Fatalf("round %d: %s: %v", round, op.Commands(s)[0], err)
 			}
 		}
@@ -156,11 +156,11 @@ func TestOpErrorsNameObject(t *testing.T) {
 	if err := s.EnsureBase(); err != nil {
 		t.Fatal(err)
 	}
-	err := netops.AddrAdd{Dev: "nosuchdev", Addr: "10.1.1.1/24"}.Apply(s)
+	_, err := netops.AddrAdd{Dev: "nosuchdev", Addr: "10.1.1.1/24"}.Apply(s)
 	if err == nil || !strings.Contains(err.Error(), `"nosuchdev"`) || !strings.Contains(err.Error(), `"nops3-host"`) {
 		t.Errorf("error = %v; want it to name the link and the netns", err)
 	}
-	err = netops.BridgeAdd{Name: "eth0"}.Apply(s)
+	_, err = netops.BridgeAdd{Name: "eth0"}.Apply(s)
 	if err == nil || !strings.Contains(err.Error(), "is a veth, not a bridge") {
 		t.Errorf("bridge over an existing veth: %v", err)
 	}
@@ -185,7 +185,7 @@ func TestClaimRefusesForeign(t *testing.T) {
 	if ns.Exists(s.Netns("host")) {
 		t.Errorf("claim created the host")
 	}
-	if err := (netops.NetnsAdd{Name: "a"}).Apply(s); !errors.Is(err, netops.ErrForeign) {
+	if _, err := (netops.NetnsAdd{Name: "a"}).Apply(s); !errors.Is(err, netops.ErrForeign) {
 		t.Errorf("NetnsAdd over a foreign netns = %v, want ErrForeign", err)
 	}
 	if _, err := s.Reset(); err != nil {
@@ -286,20 +286,20 @@ func TestNetnsDel(t *testing.T) {
 	needRoot(t)
 	t.Parallel()
 	s := newScope(t, "nops8", "a", "b")
-	if err := (netops.NetnsAdd{Name: "a"}).Apply(s); err != nil {
+	if _, err := (netops.NetnsAdd{Name: "a"}).Apply(s); err != nil {
 		t.Fatal(err)
 	}
-	if err := (netops.NetnsDel{Name: "a"}).Apply(s); err != nil || ns.Exists(s.Netns("a")) {
+	if _, err := (netops.NetnsDel{Name: "a"}).Apply(s); err != nil || ns.Exists(s.Netns("a")) {
 		t.Fatalf("delete own netns: %v, exists %v", err, ns.Exists(s.Netns("a")))
 	}
-	if err := (netops.NetnsDel{Name: "a"}).Apply(s); err != nil {
+	if _, err := (netops.NetnsDel{Name: "a"}).Apply(s); err != nil {
 		t.Errorf("second delete: %v", err)
 	}
 	if err := ns.Create(s.Netns("b")); err != nil {
 		t.Fatal(err)
 	}
 	defer ns.Delete(s.Netns("b"))
-	if err := (netops.NetnsDel{Name: "b"}).Apply(s); !errors.Is(err, netops.ErrForeign) || !ns.Exists(s.Netns("b")) {
+	if _, err := (netops.NetnsDel{Name: "b"}).Apply(s); !errors.Is(err, netops.ErrForeign) || !ns.Exists(s.Netns("b")) {
 		t.Errorf("delete foreign netns = %v (exists %v); want ErrForeign and untouched", err, ns.Exists(s.Netns("b")))
 	}
 }

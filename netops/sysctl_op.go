@@ -39,15 +39,15 @@ func (o Sysctl) Validate() error {
 	return nil
 }
 
-func (o Sysctl) Apply(s *Scope) error {
+func (o Sysctl) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	err := ns.Do(real, func() error {
 		return os.WriteFile(sysctlPath(o.Key), []byte(o.Value), 0o644)
 	})
 	if err != nil {
-		return fmt.Errorf("set %s=%s in netns %q: %w", o.Key, o.Value, real, err)
+		return nil, fmt.Errorf("set %s=%s in netns %q: %w", o.Key, o.Value, real, err)
 	}
-	return nil
+	return nil, nil
 }
 
 // ReadSysctl reads a kernel parameter of a namespace.

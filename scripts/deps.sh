@@ -22,11 +22,14 @@ done
 
 # shellcheck disable=SC2207
 missing=($(printf '%s\n' "${missing[@]}" | sort -u))
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+sudo=()
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+fi
+if { [ "$(id -u)" != 0 ] && [ ${#sudo[@]} -eq 0 ]; } || ! command -v apt-get >/dev/null 2>&1; then
   echo "lab needs these packages: ${missing[*]} (install them with your package manager, as root)" >&2
   exit 1
 fi
 echo "installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -13,6 +13,9 @@ set -euo pipefail
 target=${1:-test}
 repo=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 
+# sudo's PATH usually lacks Go's own folder.
+command -v go >/dev/null 2>&1 || PATH=$PATH:/usr/local/go/bin
+
 if [ "$(id -u)" != 0 ]; then
   echo "fresh-machine.sh needs root (it removes /run/netns); run it with sudo" >&2
   exit 2

@@ -12,10 +12,10 @@ import (
 // stepContent is the body of a step: its prose, then what applying it did.
 func (w *Walk) stepContent(i, width int) string {
 	st, l := w.st, w.lesson
-	step := l.Steps[i]
+	title, prose := w.text(i)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s\n\n", st.StepHead.Render(fmt.Sprintf("Step %d/%d", i+1, len(l.Steps))), st.Title.Render(step.Title))
-	if prose := strings.TrimSpace(w.eng.Text(l, step.Prose)); prose != "" {
+	fmt.Fprintf(&b, "%s  %s\n\n", st.StepHead.Render(fmt.Sprintf("Step %d/%d", i+1, len(l.Steps))), st.Title.Render(title))
+	if prose = strings.TrimSpace(prose); prose != "" {
 		b.WriteString(w.md.render(prose, width) + "\n")
 	}
 	s := w.steps[i]
@@ -29,6 +29,16 @@ func (w *Walk) stepContent(i, width int) string {
 		b.WriteString(w.gap() + st.Subtle.Render("press n to apply this step") + "\n")
 	}
 	return b.String()
+}
+
+// text is step i's title and prose as the engine rendered them for this
+// scope; before setup has answered, the title as written and no prose (its
+// templates are not filled in yet).
+func (w *Walk) text(i int) (title, prose string) {
+	if i < len(w.texts.Titles) && i < len(w.texts.Prose) {
+		return w.texts.Titles[i], w.texts.Prose[i]
+	}
+	return w.lesson.Steps[i].Title, ""
 }
 
 // result renders an applied step: commands, diff, checks.

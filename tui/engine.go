@@ -4,19 +4,25 @@
 package tui
 
 import (
+	"context"
+
 	"github.com/cnilab/lab/engine"
 	"github.com/cnilab/lab/netops/snapshot"
 )
 
 // Engine is what the TUI asks of the lab; *engine.Session implements it and
-// tests use a fake.
+// tests use a fake. Every call but the first three may touch the kernel or
+// the lab's files, and is made from a tea.Cmd only.
 type Engine interface {
 	Lessons() []*engine.Lesson
 	Done(id string) bool
 	ScopeName() string
-	Text(l *engine.Lesson, text string) string
-	Setup(l *engine.Lesson) error
-	Step(l *engine.Lesson, i int) (engine.StepResult, error)
+	// Texts are the lesson's texts with the scope's names and the task's
+	// values filled in, asked for after setup and after each step, so that
+	// rendering never reads the lab.
+	Texts(l *engine.Lesson) engine.Texts
+	Setup(ctx context.Context, l *engine.Lesson, sink func(engine.Event)) ([]string, error)
+	Step(ctx context.Context, l *engine.Lesson, i int) (engine.StepResult, error)
 	Verify(l *engine.Lesson) (engine.Report, error)
 	Topology(l *engine.Lesson) (snapshot.Snapshot, error)
 	Reset() ([]string, error)

@@ -6,6 +6,7 @@ package tui
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -36,6 +37,7 @@ type fakeEngine struct {
 
 	mu    sync.Mutex
 	calls []string // "setup veth", "step veth 0", "verify veth", "topology veth", "reset"
+	texts int      // Texts calls, counted apart: they follow setup and each step
 }
 
 func newFakeEngine(t testing.TB) *fakeEngine {
@@ -100,17 +102,29 @@ func (f *fakeEngine) Lessons() []*engine.Lesson { return f.cat.Lessons }
 func (f *fakeEngine) Done(id string) bool       { return f.done[id] }
 func (f *fakeEngine) ScopeName() string         { return cmp.Or(f.scopeName, netops.DefaultScope) }
 
-// Text renders the text for the default scope, as the session would: in
+// Texts renders the texts for the default scope, as the session would: in
 // scope "lab" a lesson namespace keeps its plain name, so a text without
-// a template comes back as it is.
-func (f *fakeEngine) Text(l *engine.Lesson, text string) string { return l.Text(f.scope, text) }
-
-func (f *fakeEngine) Setup(l *engine.Lesson) error {
-	f.record("setup %s", l.ID)
-	return f.setupErr
+// a template comes back as it is. The call is recorded: rendering must
+// never ask for it.
+func (f *fakeEngine) Texts(l *engine.Lesson) engine.Texts {
+	f.mu.Lock()
+	f.texts++
+	f.mu.Unlock()
+	return l.Texts(f.scope)
 }
 
-func (f *fakeEngine) Step(l *engine.Lesson, i int) (engine.StepResult, error) {
+func (f *fakeEngine) textsCalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.texts
+}
+
+func (f *fakeEngine) Setup(_ context.Context, l *engine.Lesson, _ func(engine.Event)) ([]string, error) {
+	f.record("setup %s", l.ID)
+	return nil, f.setupErr
+}
+
+func (f *fakeEngine) Step(_ context.Context, l *engine.Lesson, i int) (engine.StepResult, error) {
 	f.record("step %s %d", l.ID, i)
 	st := l.Steps[i]
 	var res engine.StepResult
@@ -199,8 +213,8 @@ func (f *fakeEngine) checkResult(l *engine.Lesson, c engine.CheckSpec) engine.Ch
 		r.Title = c.Check.Describe(f.scope)
 	}
 	switch ch := c.Check.(type) {
-	case *engine.PingCheck:
-		r.Detail = "reply in 0.050ms (ttl 64)"
+	case *engine.ReachCheck:
+		r.Detail = map[string]string{"icmp": "reply in 0.050ms (ttl 64)", "tcp": "connected in 0.050ms"}[ch.Proto()]
 		if ch.Expect == "fail" {
 			r.Detail = cmp.Or(ch.Reason, "no reply")
 		}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,12 +12,16 @@ import (
 
 // Messages carry the results of engine calls made in tea.Cmds.
 type (
-	setupDoneMsg struct{ err error }
-	stepDoneMsg  struct {
-		step int
-		res  engine.StepResult
-		err  error
-		took time.Duration
+	setupDoneMsg struct {
+		texts engine.Texts
+		err   error
+	}
+	stepDoneMsg struct {
+		step  int
+		res   engine.StepResult
+		texts engine.Texts
+		err   error
+		took  time.Duration
 	}
 	verifyDoneMsg struct {
 		rep engine.Report
@@ -30,15 +35,22 @@ type (
 	demoTickMsg  struct{ gen int }
 )
 
+// The walkthrough's kernel jobs run to their end: a step is never left half
+// done, and quitting waits for the one running.
+
 func setupCmd(e Engine, l *engine.Lesson) tea.Cmd {
-	return func() tea.Msg { return setupDoneMsg{err: e.Setup(l)} }
+	return func() tea.Msg {
+		_, err := e.Setup(context.Background(), l, nil)
+		return setupDoneMsg{texts: e.Texts(l), err: err}
+	}
 }
 
 func stepCmd(e Engine, l *engine.Lesson, i int) tea.Cmd {
 	return func() tea.Msg {
 		start := time.Now()
-		res, err := e.Step(l, i)
-		return stepDoneMsg{step: i, res: res, err: err, took: time.Since(start)}
+		res, err := e.Step(context.Background(), l, i)
+		took := time.Since(start)
+		return stepDoneMsg{step: i, res: res, texts: e.Texts(l), err: err, took: took}
 	}
 }
 

@@ -42,7 +42,8 @@ type Walk struct {
 	width, height int
 	cursor        int // the step on screen
 	steps         []stepState
-	ready         bool // setup done
+	texts         engine.Texts // the lesson's texts for this scope, from the engine
+	ready         bool         // setup done
 	busy          string
 	mode          mode
 	showTopo      bool
@@ -119,6 +120,7 @@ func (w *Walk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, cmd
 	case setupDoneMsg:
 		w.busy = ""
+		w.texts = msg.texts
 		w.err = msg.err
 		w.ready = msg.err == nil
 		w.layout()
@@ -129,6 +131,7 @@ func (w *Walk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stepDoneMsg:
 		w.busy = ""
 		w.steps[msg.step] = stepState{applied: msg.err == nil, res: msg.res, err: msg.err, took: msg.took}
+		w.texts = msg.texts
 		w.err = msg.err
 		if msg.err != nil && w.demo {
 			// A demo stops on a failed step for the instructor to explain;

@@ -43,6 +43,34 @@ func TestWalkSetup(t *testing.T) {
 	wantNotView(t, v, "scope lab", "Commands") // the default scope is not worth a word
 }
 
+// Rendering is pure: the texts come with setup and with each step, and no
+// View, resize or scroll asks the engine for them again.
+func TestWalkRendersWithoutEngine(t *testing.T) {
+	f := newFakeEngine(t)
+	d := startWalk(t, f, "veth", WalkOptions{})
+	if got := f.textsCalls(); got != 1 {
+		t.Fatalf("after setup: %d Texts calls, want 1", got)
+	}
+	wantView(t, d.view(), "Create two network namespaces")
+	d.keys("n")
+	if got := f.textsCalls(); got != 2 {
+		t.Fatalf("after a step: %d Texts calls, want 2", got)
+	}
+	calls := len(f.Calls())
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {80, 24}} {
+		d.size(size[0], size[1])
+		d.view()
+	}
+	d.keys("p", "down", "up")
+	d.view()
+	if got := f.textsCalls(); got != 2 {
+		t.Errorf("views, resizes and scrolls asked for texts: %d calls, want 2", got)
+	}
+	if got := f.Calls(); len(got) != calls {
+		t.Errorf("views, resizes and scrolls called the engine: %v", got[calls:])
+	}
+}
+
 func TestWalkScopeInHeader(t *testing.T) {
 	f := newFakeEngine(t)
 	f.scopeName = "t1"

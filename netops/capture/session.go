@@ -41,7 +41,7 @@ type Options struct {
 type Session struct {
 	opt  Options
 	f    *os.File
-	each func(Packet) // Stream's callback; nil for Start
+	each func(Packet) // StartStream's callback; nil for Start
 	// stopAt (unix nanoseconds) bounds the final drain: frames the kernel
 	// stamped later than this are not kept.
 	stopAt atomic.Int64
@@ -53,40 +53,17 @@ type Session struct {
 }
 
 // Start opens the capture and returns at once; frames are read in the
-// background until Count, Timeout, Stop or Wait.
+// background until Count, Timeout or Stop. Wait blocks until Count or
+// Timeout ends it.
 //
 // Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE &`
 func Start(opt Options) (*Session, error) { return start(opt, nil) }
 
-// Capture captures until Count packets were kept or Timeout passed.
-//
-// Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE -c COUNT`
-func Capture(opt Options) ([]Packet, error) {
-	s, err := Start(opt)
-	if err != nil {
-		return nil, err
-	}
-	pkts := s.Wait()
-	return pkts, s.Err()
-}
-
-// Stream calls each, from one goroutine, as packets arrive, until Count
-// packets were kept or Timeout passed. Packets are not kept in memory, so
-// a long live capture costs nothing per packet.
-//
-// Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE`
-func Stream(opt Options, each func(Packet)) error {
-	s, err := StartStream(opt, each)
-	if err != nil {
-		return err
-	}
-	s.Wait()
-	return s.Err()
-}
-
-// StartStream is Stream in the background, for a caller that stops on its
-// own signal (ctrl-c): each is called until Count, Timeout or Stop. Stop
-// and Wait return no packets, and each is not called once they returned.
+// StartStream is Start for a live view: each is called, from one goroutine,
+// as packets arrive, until Count, Timeout or Stop. Packets are not kept in
+// memory, so a long capture costs nothing per packet: Stop and Wait return
+// no packets, and each is not called once they returned. A caller that stops
+// on its own signal (ctrl-c) calls Stop.
 //
 // Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE`
 func StartStream(opt Options, each func(Packet)) (*Session, error) {

@@ -95,37 +95,43 @@ func TestCapturePing(t *testing.T) {
 	}
 }
 
-func TestCaptureCount(t *testing.T) {
-	needRoot(t)
-	a, b := pair(t, "count")
-	p := newPinger(t, a, "10.0.0.12")
-	type result struct {
-		pkts []Packet
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		pkts, err := Capture(Options{Netns: b, Iface: "veth-b", Count: 2, Timeout: 30 * time.Second})
-		done <- result{pkts, err}
-	}()
-	// Keep pinging until the capture has its two packets: Capture may open
-	// its socket after the first few.
+// pingUntilDone sends an echo request every 20ms until the capture ends by
+// itself (Count or Timeout), and returns what Wait returns. It keeps
+// pinging rather than count on the frames (ARP, request, reply) a single
+// echo request brings.
+func pingUntilDone(t *testing.T, p *pinger, s *Session) []Packet {
+	t.Helper()
+	done := make(chan []Packet, 1)
+	go func() { done <- s.Wait() }()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
-		case r := <-done:
-			if r.err != nil {
-				t.Fatal(r.err)
+		case pkts := <-done:
+			if err := s.Err(); err != nil {
+				t.Fatal(err)
 			}
-			logLines(t, r.pkts)
-			if len(r.pkts) != 2 {
-				t.Fatalf("Capture with Count 2 returned %d packets", len(r.pkts))
-			}
-			return
+			return pkts
 		case <-tick.C:
 			p.send(t)
 		}
+	}
+}
+
+// TestCaptureCount checks that a capture ends once Count packets were
+// kept, long before its timeout.
+func TestCaptureCount(t *testing.T) {
+	needRoot(t)
+	a, b := pair(t, "count")
+	p := newPinger(t, a, "10.0.0.12")
+	s, err := Start(Options{Netns: b, Iface: "veth-b", Count: 2, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts := pingUntilDone(t, p, s)
+	logLines(t, pkts)
+	if len(pkts) != 2 {
+		t.Fatalf("capture with Count 2 returned %d packets", len(pkts))
 	}
 }
 
@@ -155,38 +161,31 @@ func TestFilter(t *testing.T) {
 	}
 }
 
+// TestStream checks that StartStream calls each for every kept packet and
+// ends by itself at Count.
 func TestStream(t *testing.T) {
 	needRoot(t)
 	a, b := pair(t, "stream")
 	p := newPinger(t, a, "10.0.0.12")
 	got := make(chan string, 100)
-	done := make(chan error, 1)
-	go func() {
-		done <- Stream(Options{Netns: b, Iface: "veth-b", Count: 3, Timeout: 30 * time.Second,
-			Filter: func(p Packet) bool { return strings.Contains(p.Line, "ICMP echo") }},
-			func(p Packet) { got <- p.Line })
-	}()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-			close(got)
-			var lines []string
-			for l := range got {
-				lines = append(lines, l)
-			}
-			t.Logf("streamed:\n%s", strings.Join(lines, "\n"))
-			if len(lines) != 3 {
-				t.Fatalf("streamed %d packets, want 3", len(lines))
-			}
-			return
-		case <-tick.C:
-			p.send(t)
-		}
+	s, err := StartStream(Options{Netns: b, Iface: "veth-b", Count: 3, Timeout: 30 * time.Second,
+		Filter: func(p Packet) bool { return strings.Contains(p.Line, "ICMP echo") }},
+		func(p Packet) { got <- p.Line })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pkts := pingUntilDone(t, p, s); len(pkts) != 0 {
+		t.Errorf("Wait after StartStream returned %d packets, want none", len(pkts))
+	}
+	// each is not called once Wait returned.
+	close(got)
+	var lines []string
+	for l := range got {
+		lines = append(lines, l)
+	}
+	t.Logf("streamed:\n%s", strings.Join(lines, "\n"))
+	if len(lines) != 3 {
+		t.Fatalf("streamed %d packets, want 3", len(lines))
 	}
 }
 
@@ -261,7 +260,7 @@ func TestMissingIface(t *testing.T) {
 }
 
 func TestTimeoutRequired(t *testing.T) {
-	_, err := Capture(Options{Netns: "lab-host", Iface: "eth0"})
+	_, err := Start(Options{Netns: "lab-host", Iface: "eth0"})
 	want := `capture on "eth0" in netns "lab-host": timeout must be positive`
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v, want %s", err, want)

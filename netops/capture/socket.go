@@ -3,6 +3,7 @@ package capture
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 	"unsafe"
@@ -30,9 +31,9 @@ func where(iface, netns string, err error) error {
 }
 
 // openPacket opens an AF_PACKET socket in the named namespace that receives
-// every frame in and out of one interface. Only socket(2) runs on the
-// switched thread: the socket keeps its namespace for life, so bind and
-// every read run on ordinary threads.
+// every frame in and out of one interface. Only socket(2) runs in the
+// namespace (ns.Socket): the socket keeps its namespace for life, so bind
+// and every read run on ordinary threads.
 //
 // Equivalent to: `ip netns exec NETNS tcpdump -n -i IFACE` opening its socket.
 func openPacket(netns, iface string) (*os.File, error) {
@@ -43,22 +44,14 @@ func openPacket(netns, iface string) (*os.File, error) {
 	if err != nil {
 		return nil, where(iface, netns, err)
 	}
-	fd := -1
-	err = ns.Do(netns, func() error {
-		// Protocol 0 receives nothing until bind names the interface; with
-		// ETH_P_ALL here, frames of every interface would queue in between.
-		var err error
-		fd, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-		return err
-	})
+	// Protocol 0 receives nothing until bind names the interface; with
+	// ETH_P_ALL here, frames of every interface would queue in between.
+	fd, err := ns.Socket(netns, unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Deleted since the lookup.
+		return nil, where(iface, netns, ErrNoNetns)
+	}
 	if err != nil {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
-		if errors.Is(err, os.ErrNotExist) {
-			// Deleted between the check and the switch.
-			return nil, where(iface, netns, ErrNoNetns)
-		}
 		return nil, where(iface, netns, fmt.Errorf("open packet socket: %w", err))
 	}
 	// Kernel receive timestamps: the time a frame crossed the interface,

@@ -8,11 +8,11 @@ import (
 	"github.com/google/gopacket/layers"
 	"golang.org/x/sys/unix"
 
-	"github.com/cnilab/lab/netops/nettest"
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/ns"
 )
 
-// The builders are netops/nettest's.
+// The builders are internal/nettest's.
 func needRoot(t *testing.T) { nettest.NeedRoot(t) }
 
 func scratchNS(t *testing.T, tag string) string { return nettest.Scratch(t, "captest", tag) }

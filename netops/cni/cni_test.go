@@ -216,7 +216,7 @@ func TestBrokenConfig(t *testing.T) {
 
 // TestLabSideErrors: no sandbox host is the lab's failure, named fully.
 func TestLabSideErrors(t *testing.T) {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root")
 	}
 	r := &Runtime{HostNetns: "cnitest-missing-host", PluginDir: pluginDir, CacheDir: t.TempDir(), DataDir: t.TempDir()}

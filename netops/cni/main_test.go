@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cnilab/lab/netops/machine"
+	"github.com/cnilab/lab/internal/machine"
 	"github.com/cnilab/lab/netops/ns"
 )
 
@@ -57,7 +57,7 @@ func TestMain(m *testing.M) {
 // needKernel skips a test that needs root and the built plugins.
 func needKernel(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root: network namespaces and CNI plugins")
 	}
 	if noPlugins != "" {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/mycni"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/containernetworking/cni/pkg/types"
@@ -27,7 +28,7 @@ import (
 
 func needRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root: network namespaces and links")
 	}
 	if _, err := exec.LookPath("ip"); err != nil {
@@ -189,15 +190,9 @@ func resultAddr(t *testing.T, ver string, out []byte) netip.Prefix {
 	return netip.PrefixFrom(a.Unmap(), ones)
 }
 
-func handle(t *testing.T, name string) *netlink.Handle {
-	t.Helper()
-	h, err := ns.Handle(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	return h
-}
+// handle is a netlink handle bound to a scratch netns (internal/nettest's),
+// closed when the test ends.
+func handle(t *testing.T, name string) *netlink.Handle { return nettest.Handle(t, name) }
 
 // addrsOf lists the IPv4 addresses of a link in a netns; nil when the link
 // does not exist.

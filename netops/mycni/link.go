@@ -12,6 +12,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/cnilab/lab/netops/ns"
 )
 
 // The plugin changes two namespaces: its own (the node's, "the host netns"),
@@ -37,23 +39,6 @@ func kernelError(format string, a ...any) *types.Error {
 func isNotFound(err error) bool {
 	var nf netlink.LinkNotFoundError
 	return errors.As(err, &nf) || errors.Is(err, unix.ENODEV)
-}
-
-// dumpAttempts bounds the retries of a dump the kernel interrupted.
-const dumpAttempts = 5
-
-// retryDump repeats a netlink dump that returned netlink.ErrDumpInterrupted
-// (a table changed while it was read: the results may be partial).
-func retryDump[T any](dump func() ([]T, error)) ([]T, error) {
-	var err error
-	for range dumpAttempts {
-		var res []T
-		res, err = dump()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			return res, err
-		}
-	}
-	return nil, err
 }
 
 func ipNet(p netip.Prefix) *net.IPNet {
@@ -255,7 +240,7 @@ func deleteLink(h *netlink.Handle, name, where string) error {
 
 // hasAddr reports whether link has exactly the address addr (with its prefix).
 func hasAddr(h *netlink.Handle, link netlink.Link, addr netip.Prefix) (bool, error) {
-	addrs, err := retryDump(func() ([]netlink.Addr, error) { return h.AddrList(link, netlink.FAMILY_V4) })
+	addrs, err := ns.RetryDump(func() ([]netlink.Addr, error) { return h.AddrList(link, netlink.FAMILY_V4) })
 	if err != nil {
 		return false, err
 	}
@@ -271,7 +256,7 @@ func hasAddr(h *netlink.Handle, link netlink.Link, addr netip.Prefix) (bool, err
 
 // hasDefaultRoute reports whether link carries a default route via gw.
 func hasDefaultRoute(h *netlink.Handle, link netlink.Link, gw netip.Addr) (bool, error) {
-	routes, err := retryDump(func() ([]netlink.Route, error) {
+	routes, err := ns.RetryDump(func() ([]netlink.Route, error) {
 		return h.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{LinkIndex: link.Attrs().Index}, netlink.RT_FILTER_OIF)
 	})
 	if err != nil {

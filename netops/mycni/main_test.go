@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cnilab/lab/netops/machine"
+	"github.com/cnilab/lab/internal/machine"
 	"github.com/cnilab/lab/netops/mycni"
 )
 

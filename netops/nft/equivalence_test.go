@@ -5,7 +5,7 @@ import "testing"
 // What Command prints, run with bash in one namespace, builds the same
 // ruleset, expression for expression, as Apply builds in another: the
 // printed commands are true.
-func TestCommandEquivalence(t *testing.T) {
+func TestNftMatchesNetlink(t *testing.T) {
 	kernelTest(t)
 	a, b := scratchNS(t), scratchNS(t)
 	ops := func(n string) []interface {

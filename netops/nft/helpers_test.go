@@ -22,7 +22,7 @@ var nsSeq atomic.Int64
 // saw no change: its ruleset, its table list read over netlink, ip_forward.
 func kernelTest(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root: creates network namespaces")
 	}
 	before := hostState(t)

@@ -8,6 +8,7 @@ package ns
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -76,17 +77,6 @@ func Do(name string, fn func() error) error {
 	return DoFd(target, name, fn)
 }
 
-// DoPath is Do for a namespace named by a path, such as CNI_NETNS
-// (/var/run/netns/pause_demo or /proc/PID/ns/net).
-func DoPath(path string, fn func() error) error {
-	target, err := netns.GetFromPath(path)
-	if err != nil {
-		return fmt.Errorf("open netns %s: %w", path, err)
-	}
-	defer target.Close()
-	return DoFd(target, path, fn)
-}
-
 // DoFd is Do for a namespace already opened.
 func DoFd(target netns.NsHandle, name string, fn func() error) error {
 	runtime.LockOSThread()
@@ -110,6 +100,33 @@ func DoFd(target netns.NsHandle, name string, fn func() error) error {
 	return ferr
 }
 
+// Socket creates a socket, as socket(2) with these arguments, in the named
+// namespace and returns its fd; the caller closes it. Only socket(2) runs on
+// the switched thread: a socket belongs to the namespace it was created in
+// for its whole life, so every later call on it (bind, connect, read) can run
+// on any thread. When no namespace is mounted at Path(name), or it went away
+// before the switch, the error wraps fs.ErrNotExist.
+//
+// Equivalent to: `ip netns exec NETNS CMD` opening its socket.
+func Socket(name string, domain, typ, proto int) (int, error) {
+	if !Exists(name) {
+		return -1, fmt.Errorf("netns %q: %w", name, fs.ErrNotExist)
+	}
+	fd := -1
+	err := Do(name, func() error {
+		var err error
+		fd, err = unix.Socket(domain, typ, proto)
+		return err
+	})
+	if err != nil {
+		if fd >= 0 {
+			unix.Close(fd) // made, but the thread could not switch back
+		}
+		return -1, err
+	}
+	return fd, nil
+}
+
 // Create makes a new network namespace mounted at Path(name), as
 // `ip netns add NAME` does. The unshare happens on a locked thread of its
 // own, so the calling thread never changes namespace.
@@ -123,33 +140,11 @@ func Create(name string) error {
 		return fmt.Errorf("create netns %q: %w", name, err)
 	}
 	f.Close()
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer orig.Close()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
+	err = unshared(func() error {
 		self := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
-		errc <- unix.Mount(self, p, "none", unix.MS_BIND, "")
-		// Switch back before the thread is given back: a locked thread that
-		// ends with its goroutine is terminated, except the process's main
-		// thread, which would stay wedged in the new namespace and keep it
-		// alive after `ip netns del`. A thread that cannot switch back stays
-		// locked and ends with this goroutine.
-		if netns.Set(orig) == nil {
-			runtime.UnlockOSThread()
-		}
-	}()
-	if err := <-errc; err != nil {
+		return unix.Mount(self, p, "none", unix.MS_BIND, "")
+	})
+	if err != nil {
 		os.Remove(p)
 		return fmt.Errorf("create netns %q: %w", name, err)
 	}
@@ -180,38 +175,49 @@ func Mount(src, name string) error {
 // too if the process is killed meanwhile (a named scratch namespace would
 // outlive a SIGKILL). fn must reach the namespace through the handle only.
 func Scratch(fn func(h netns.NsHandle) error) error {
-	type made struct {
-		h   netns.NsHandle
-		err error
+	var h netns.NsHandle
+	err := unshared(func() (err error) {
+		h, err = netns.Get()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create a scratch netns: %w", err)
 	}
-	c := make(chan made, 1)
+	defer h.Close()
+	return fn(h)
+}
+
+// unshared runs fn on a locked OS thread of its own that has just moved into
+// a new network namespace (unshare(CLONE_NEWNET)), so the calling thread
+// never changes namespace. fn names or holds the namespace (a bind mount, a
+// handle), or it is gone when fn returns. The thread switches back before it
+// is given back: a locked thread that ends with its goroutine is terminated,
+// except the process's main thread, which would stay wedged in the new
+// namespace and keep it alive after `ip netns del`. A thread that cannot
+// switch back stays locked and ends with its goroutine.
+func unshared(fn func() error) error {
+	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
 		orig, err := netns.Get()
 		if err != nil {
 			runtime.UnlockOSThread()
-			c <- made{err: err}
+			errc <- fmt.Errorf("read current netns: %w", err)
 			return
 		}
 		defer orig.Close()
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 			runtime.UnlockOSThread()
-			c <- made{err: fmt.Errorf("create a scratch netns: %w", err)}
+			errc <- fmt.Errorf("unshare: %w", err)
 			return
 		}
-		h, err := netns.Get()
-		// Back at once: from here the handle alone holds the namespace.
+		err = fn()
 		if netns.Set(orig) == nil {
 			runtime.UnlockOSThread()
 		}
-		c <- made{h: h, err: err}
+		errc <- err
 	}()
-	m := <-c
-	if m.err != nil {
-		return m.err
-	}
-	defer m.h.Close()
-	return fn(m.h)
+	return <-errc
 }
 
 // Delete unmounts and removes a named namespace, as `ip netns del NAME` does.

@@ -1,10 +1,14 @@
 package ns_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/cnilab/lab/netops/ns"
 )
@@ -14,7 +18,7 @@ import (
 // there (Go cannot end the main thread) would keep a deleted namespace alive,
 // with its links and the far ends of its veths.
 func TestCreateLeavesNoThreadBehind(t *testing.T) {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root")
 	}
 	self, err := ns.Inode("/proc/self/ns/net")
@@ -54,7 +58,7 @@ func TestCreateLeavesNoThreadBehind(t *testing.T) {
 }
 
 func TestDoRestoresNamespace(t *testing.T) {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root")
 	}
 	name := fmt.Sprintf("nstest-do-%d", os.Getpid())
@@ -75,5 +79,15 @@ func TestDoRestoresNamespace(t *testing.T) {
 	}
 	if err := ns.Do("nstest-missing", func() error { return nil }); err == nil {
 		t.Error("Do in a missing netns succeeded")
+	}
+}
+
+// TestSocketMissingNetnsUnit needs no root: a namespace that is not mounted
+// is reported before any thread switches.
+func TestSocketMissingNetnsUnit(t *testing.T) {
+	name := fmt.Sprintf("nstest-missing-%d", os.Getpid())
+	fd, err := ns.Socket(name, unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if fd != -1 || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Socket in a missing netns = %d, %v; want -1 and an error wrapping fs.ErrNotExist", fd, err)
 	}
 }

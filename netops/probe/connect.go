@@ -3,8 +3,8 @@ package probe
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
-	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -14,29 +14,17 @@ import (
 
 // openTCP creates a non-blocking TCP socket in the named namespace and
 // returns its fd; the caller closes it. As in openICMP, only socket(2) runs
-// on the switched thread: the connect, the poll and every read and write
-// that follow go through the namespace the socket was born in, from any
-// thread.
+// in the namespace (ns.Socket): the connect, the poll and every read and
+// write that follow go through the namespace the socket was born in, from
+// any thread.
 //
 // Equivalent to: `ip netns exec NETNS nc` opening its socket.
 func openTCP(netns string) (int, error) {
-	if !ns.Exists(netns) {
+	fd, err := ns.Socket(netns, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
+	if errors.Is(err, fs.ErrNotExist) {
 		return -1, fmt.Errorf("netns %q does not exist", netns)
 	}
-	fd := -1
-	err := ns.Do(netns, func() error {
-		var err error
-		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
-		return err
-	})
 	if err != nil {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
-		if errors.Is(err, os.ErrNotExist) {
-			// Deleted between the check and the switch.
-			return -1, fmt.Errorf("netns %q does not exist", netns)
-		}
 		return -1, fmt.Errorf("open tcp socket in netns %q: %s", netns, lower(err))
 	}
 	return fd, nil

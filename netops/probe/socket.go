@@ -3,6 +3,7 @@ package probe
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"strings"
@@ -13,31 +14,18 @@ import (
 	"github.com/cnilab/lab/netops/ns"
 )
 
-// openICMP opens a raw ICMP socket in the named namespace. Only the socket(2)
-// call runs on the switched thread: a socket belongs to the namespace it was
-// created in for its whole life, so every later call can run on any thread.
-// Raw, not an unprivileged ping socket: net.ipv4.ping_group_range forbids
-// those in a new namespace, and we are root anyway.
+// openICMP opens a raw ICMP socket in the named namespace (see ns.Socket:
+// only socket(2) runs there). Raw, not an unprivileged ping socket:
+// net.ipv4.ping_group_range forbids those in a new namespace, and we are
+// root anyway.
 //
 // Equivalent to: `ip netns exec NETNS ping` opening its socket.
 func openICMP(netns string) (*net.IPConn, error) {
-	if !ns.Exists(netns) {
+	fd, err := ns.Socket(netns, unix.AF_INET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_ICMP)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("netns %q does not exist", netns)
 	}
-	fd := -1
-	err := ns.Do(netns, func() error {
-		var err error
-		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_ICMP)
-		return err
-	})
 	if err != nil {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
-		if errors.Is(err, os.ErrNotExist) {
-			// Deleted between the check and the switch.
-			return nil, fmt.Errorf("netns %q does not exist", netns)
-		}
 		return nil, fmt.Errorf("open icmp socket in netns %q: %s", netns, lower(err))
 	}
 	f := os.NewFile(uintptr(fd), "icmp@"+netns)

@@ -51,7 +51,7 @@ func TestTCPNoRoute(t *testing.T) {
 	needRoot(t)
 	// A namespace with only lo has no route to 10.0.0.0/24: the connect
 	// fails at once, before any packet.
-	lone := webNS(t, "tcpnr")
+	lone := scratchNS(t, "tcpnr")
 	r := TCP(lone, webAddr, DefaultTimeout)
 	if r.OK || r.Reason != "network is unreachable" {
 		t.Errorf("TCP(%q, %s) = %+v, want reason %q", lone, webAddr, r, "network is unreachable")

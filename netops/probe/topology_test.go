@@ -7,11 +7,11 @@ import (
 
 	"github.com/vishvananda/netlink"
 
-	"github.com/cnilab/lab/netops/nettest"
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/ns"
 )
 
-// The builders are netops/nettest's, named as these tests call them.
+// The builders are internal/nettest's, named as these tests call them.
 var (
 	needRoot = func(t *testing.T) { nettest.NeedRoot(t) }
 	handle   = func(t *testing.T, netns string) *netlink.Handle { return nettest.Handle(t, netns) }

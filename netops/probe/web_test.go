@@ -3,7 +3,6 @@ package probe
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -21,29 +20,12 @@ const welcome = "Welcome to cnilab!"
 
 var webAddr = netip.MustParseAddrPort("10.0.0.12:80")
 
-// webNS creates a namespace named after the test's tag and this process,
-// with lo up, and deletes it by that exact name when the test ends.
-func webNS(t *testing.T, tag string) string {
-	t.Helper()
-	name := fmt.Sprintf("probehttp-%s-%d", tag, os.Getpid())
-	if err := ns.Create(name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := ns.Delete(name); err != nil {
-			t.Error(err)
-		}
-	})
-	setUp(t, name, "lo")
-	return name
-}
-
 // webPair builds a client namespace (10.0.0.11/24 on "a") joined by a veth
 // to a server namespace (10.0.0.12/24 on "b") with a web server on
 // 10.0.0.12:80 answering welcome on "/" and 404 elsewhere.
 func webPair(t *testing.T, tag string) (client, server string) {
 	t.Helper()
-	client, server = webNS(t, tag+"-c"), webNS(t, tag+"-s")
+	client, server = scratchNS(t, tag+"-c"), scratchNS(t, tag+"-s")
 	vethPair(t, client, "a", server, "b")
 	addrUp(t, client, "a", "10.0.0.11/24")
 	addrUp(t, server, "b", "10.0.0.12/24")
@@ -71,30 +53,24 @@ func serveWeb(t *testing.T, netns string, addr netip.AddrPort) {
 }
 
 // listenIn opens a TCP listener on addr inside netns; the test closes it.
-// Only the listening socket is made in the namespace: goroutines accept on
-// it from any thread, and every connection they get belongs to the
-// namespace too.
+// Only the listening socket is made in the namespace (ns.Socket): the bind,
+// the listen and the goroutines that accept on it run on any thread, and
+// every connection they get belongs to the namespace too.
 func listenIn(t *testing.T, netns string, addr netip.AddrPort) net.Listener {
 	t.Helper()
-	fd := -1
-	err := ns.Do(netns, func() error {
-		var err error
-		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
-		if err != nil {
-			return err
-		}
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-			return err
-		}
-		if err := unix.Bind(fd, &unix.SockaddrInet4{Port: int(addr.Port()), Addr: addr.Addr().As4()}); err != nil {
-			return err
-		}
-		return unix.Listen(fd, 128)
-	})
+	fd, err := ns.Socket(netns, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
 	if err != nil {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
+		t.Fatalf("listen on %s in netns %q: %v", addr, netns, err)
+	}
+	err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	if err == nil {
+		err = unix.Bind(fd, &unix.SockaddrInet4{Port: int(addr.Port()), Addr: addr.Addr().As4()})
+	}
+	if err == nil {
+		err = unix.Listen(fd, 128)
+	}
+	if err != nil {
+		unix.Close(fd)
 		t.Fatalf("listen on %s in netns %q: %v", addr, netns, err)
 	}
 	f := os.NewFile(uintptr(fd), "listen@"+netns)

@@ -3,7 +3,7 @@ package snapshot
 import (
 	"testing"
 
-	"github.com/cnilab/lab/netops/machine"
+	"github.com/cnilab/lab/internal/machine"
 )
 
 // TestMain fails the package when its tests changed the machine's own namespace.

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -10,11 +9,6 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
-
-// dumpAttempts bounds the retries of a dump the kernel interrupted because
-// the table changed under it; a few are enough unless something is
-// flapping, and then an error is more useful than an endless loop.
-const dumpAttempts = 5
 
 // peerRef is where a veth's peer lives, before names are resolved: the
 // peer's ifindex and the snapshot namespace holding it ("" for this one).
@@ -211,24 +205,10 @@ func resolvePeers(dumps []nsDump) {
 	}
 }
 
-// retryDump repeats a dump the kernel interrupted (netlink.ErrDumpInterrupted,
-// returned with partial results) so a snapshot never holds half a table.
-func retryDump[T any](dump func() ([]T, error)) ([]T, error) {
-	var err error
-	for range dumpAttempts {
-		var res []T
-		res, err = dump()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			return res, err
-		}
-	}
-	return nil, err
-}
-
 // listLinks dumps every link of the namespace.
 // Equivalent to: `ip -n NAME -d link show`
 func listLinks(h *netlink.Handle, name string) ([]netlink.Link, error) {
-	links, err := retryDump(h.LinkList)
+	links, err := ns.RetryDump(h.LinkList)
 	if err != nil {
 		return nil, fmt.Errorf("list links in netns %q: %w", name, err)
 	}
@@ -238,7 +218,7 @@ func listLinks(h *netlink.Handle, name string) ([]netlink.Link, error) {
 // listAddrs dumps the IPv4 addresses, sorted by device then prefix.
 // Equivalent to: `ip -n NAME -4 addr show`
 func listAddrs(h *netlink.Handle, name string, devs map[int]string) ([]Addr, error) {
-	addrs, err := retryDump(func() ([]netlink.Addr, error) { return h.AddrList(nil, netlink.FAMILY_V4) })
+	addrs, err := ns.RetryDump(func() ([]netlink.Addr, error) { return h.AddrList(nil, netlink.FAMILY_V4) })
 	if err != nil {
 		return nil, fmt.Errorf("list addresses in netns %q: %w", name, err)
 	}
@@ -257,7 +237,7 @@ func listAddrs(h *netlink.Handle, name string, devs map[int]string) ([]Addr, err
 // local table is left out: it only repeats the addresses.
 // Equivalent to: `ip -n NAME -4 route show table main`
 func listRoutes(h *netlink.Handle, name string, devs map[int]string) ([]Route, error) {
-	routes, err := retryDump(func() ([]netlink.Route, error) {
+	routes, err := ns.RetryDump(func() ([]netlink.Route, error) {
 		return h.RouteListFiltered(netlink.FAMILY_V4,
 			&netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
 	})
@@ -290,7 +270,7 @@ func listRoutes(h *netlink.Handle, name string, devs map[int]string) ([]Route, e
 // by device then IP.
 // Equivalent to: `ip -n NAME -4 neigh show`
 func listNeighs(h *netlink.Handle, name string, devs map[int]string) ([]Neigh, error) {
-	neighs, err := retryDump(func() ([]netlink.Neigh, error) { return h.NeighList(0, netlink.FAMILY_V4) })
+	neighs, err := ns.RetryDump(func() ([]netlink.Neigh, error) { return h.NeighList(0, netlink.FAMILY_V4) })
 	if err != nil {
 		return nil, fmt.Errorf("list neighbours in netns %q: %w", name, err)
 	}

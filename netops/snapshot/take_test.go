@@ -4,87 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/cnilab/lab/netops/ns"
-	"github.com/vishvananda/netlink"
+	"github.com/cnilab/lab/internal/nettest"
 )
 
-// scratchNetns creates a namespace only this test uses and deletes exactly
-// it at the end; the machine's own namespace is never touched.
-func scratchNetns(t *testing.T, role string) string {
-	t.Helper()
-	name := fmt.Sprintf("snaptest-%s-%d", role, os.Getpid())
-	if err := ns.Create(name); err != nil {
-		t.Fatalf("create scratch netns: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := ns.Delete(name); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	return name
-}
-
-// handle opens a netlink handle in a scratch namespace, closed at the end.
-func handle(t *testing.T, name string) *netlink.Handle {
-	t.Helper()
-	h, err := ns.Handle(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	return h
-}
-
-// addrUp gives a link an address and sets it up, as
-// `ip -n NS addr add CIDR dev DEV && ip -n NS link set DEV up`.
-func addrUp(t *testing.T, h *netlink.Handle, dev, cidr string) {
-	t.Helper()
-	l, err := h.LinkByName(dev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ip, ipnet, err := net.ParseCIDR(cidr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ipnet.IP = ip
-	if err := h.AddrAdd(l, &netlink.Addr{IPNet: ipnet}); err != nil {
-		t.Fatalf("add %s to %s: %v", cidr, dev, err)
-	}
-	if err := h.LinkSetUp(l); err != nil {
-		t.Fatalf("set %s up: %v", dev, err)
-	}
-}
-
 func TestTakeAllKernel(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: creates network namespaces")
-	}
-	a, b := scratchNetns(t, "a"), scratchNetns(t, "b")
+	nettest.NeedRoot(t)
+	a, b := nettest.Scratch(t, "snaptest", "a"), nettest.Scratch(t, "snaptest", "b")
 	missing := fmt.Sprintf("snaptest-none-%d", os.Getpid())
-	ha, hb := handle(t, a), handle(t, b)
-
-	fdB, err := ns.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fdB.Close()
-	veth := &netlink.Veth{
-		LinkAttrs:     netlink.LinkAttrs{Name: "snap-a"},
-		PeerName:      "snap-b",
-		PeerNamespace: netlink.NsFd(int(fdB)),
-	}
-	if err := ha.LinkAdd(veth); err != nil {
-		t.Fatalf("add veth pair: %v", err)
-	}
-	addrUp(t, ha, "snap-a", "10.99.0.1/24")
-	addrUp(t, hb, "snap-b", "10.99.0.2/24")
+	nettest.VethPair(t, a, "snap-a", b, "snap-b")
+	nettest.AddrUp(t, a, "snap-a", "10.99.0.1/24")
+	nettest.AddrUp(t, b, "snap-b", "10.99.0.2/24")
 
 	before, err := TakeAll([]string{a, missing, b})
 	if err != nil {
@@ -135,13 +69,7 @@ func TestTakeAllKernel(t *testing.T) {
 	}
 
 	// `ip -n b link set snap-b down`
-	lb, err := hb.LinkByName("snap-b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hb.LinkSetDown(lb); err != nil {
-		t.Fatal(err)
-	}
+	nettest.SetState(t, b, "snap-b", false)
 	after, err := TakeAll([]string{a, b})
 	if err != nil {
 		t.Fatalf("TakeAll after: %v", err)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests of the walkthrough: `lab learn` and `lab demo` run in a
 // real terminal (a detached tmux session on a tmux server of the test's

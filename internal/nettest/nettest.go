@@ -16,7 +16,7 @@ import (
 // NeedRoot skips a test that builds namespaces: only root may create them.
 func NeedRoot(t testing.TB) {
 	t.Helper()
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || testing.Short() {
 		t.Skip("needs root to create network namespaces")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ func TestEightScopesAtOnce(t *testing.T) {
 	t.Parallel()
 	needRoot(t)
 	race := filepath.Join(t.TempDir(), "lab")
-	if out, err := exec.Command("go", "build", "-race", "-o", race, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-race", "-o", race, labPkg).CombinedOutput(); err != nil {
 		t.Fatalf("go build -race: %v\n%s", err, out)
 	}
 	// The race build looks for the plugins next to itself: point it at the

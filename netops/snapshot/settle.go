@@ -1,15 +1,11 @@
-package engine
+package snapshot
 
-import (
-	"time"
-
-	"github.com/cnilab/lab/netops/snapshot"
-)
+import "time"
 
 // settleLimit bounds the wait for links to settle after a step.
 const settleLimit = time.Second
 
-// settle waits, bounded, until the kernel has finished bringing up what a
+// Settle waits, bounded, until the kernel has finished bringing up what a
 // step brought up, and returns the last snapshot. Carrier comes on at once,
 // but the queue of the veth end that came up first is activated by the
 // kernel's link-watch work a moment later; a ping sent before that loses its
@@ -19,19 +15,19 @@ const settleLimit = time.Second
 // work is rate limited), but its queue is already active: one processed end
 // per pair is enough, except for a bridge port, which the bridge only
 // forwards through once the port's own event was processed.
-func settle(names []string, snap snapshot.Snapshot) (snapshot.Snapshot, error) {
+func Settle(names []string, snap Snapshot) (Snapshot, error) {
 	deadline := time.Now().Add(settleLimit)
 	for !settled(snap) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 		var err error
-		if snap, err = snapshot.TakeAll(names); err != nil {
+		if snap, err = TakeAll(names); err != nil {
 			return snap, err
 		}
 	}
 	return snap, nil
 }
 
-func settled(snap snapshot.Snapshot) bool {
+func settled(snap Snapshot) bool {
 	for _, n := range snap.Namespaces {
 		for _, l := range n.Links {
 			if !l.Pending {

@@ -1,0 +1,18 @@
+package engine
+
+import (
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/mycni"
+)
+
+// PluginName is the name under which the lab binary is the project's own
+// CNI plugin (installed in a CNI_PATH as my-cni-demo, article 000's plugin).
+const PluginName = mycni.Name
+
+// PluginMain runs lab as that CNI plugin: CNI_COMMAND and the config on
+// stdin in, the result or a CNI error on stdout; it exits.
+func PluginMain() { mycni.Main() }
+
+// Pause holds the current network namespace until a signal ends it, as a
+// pod's pause container does.
+func Pause() error { return netops.Pause() }

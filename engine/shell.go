@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cnilab/lab/netops"
+)
+
+// ErrNotSetUp is wrapped when a command needs a lab in place and the scope
+// has none.
+var ErrNotSetUp = fmt.Errorf("the lab is not set up")
+
+// Shell replaces the process with a shell (or cmd) inside the lab's host,
+// or inside netns (a lesson name such as client), entering only the network
+// namespace. Its environment holds the task's values and lab on PATH, so the
+// articles' commands work as written. It returns only on failure.
+func (s *Session) Shell(netns string, cmd []string, terminal bool) error {
+	if netns == "" {
+		netns = netops.HostNetns
+	}
+	if !s.scope.Exists() {
+		return fmt.Errorf("%w: scope %q has no lab; run `lab task LESSON%s` first", ErrNotSetUp, s.scope.Name, s.ScopeFlag())
+	}
+	real := s.scope.Netns(netns)
+	if _, ok := s.scope.FindNetns(real); !ok {
+		return fmt.Errorf("netns %q does not exist in scope %q", real, s.scope.Name)
+	}
+	argv, err := s.scope.ShellArgv(real, cmd, terminal)
+	if err != nil {
+		return err
+	}
+	return netops.ExecIn(real, argv, s.shellEnv(real))
+}
+
+// shellEnv is the environment of lab shell: the values the task names
+// (HOST_IP, CNI_PATH, PAUSE_PID, ...) as `lab task --env` prints them, and
+// lab itself on PATH.
+func (s *Session) shellEnv(real string) []string {
+	env := append(os.Environ(), "LAB_SCOPE="+s.scope.Name, "LAB_NETNS="+real,
+		"HOST_IP="+netops.HostIP, "CNI_PATH="+s.scope.PluginDir(), "LAB_NETD="+s.scope.ConfDir())
+	if id := s.scope.Lesson(); id != "" {
+		if l, err := s.Lesson(id); err == nil {
+			for _, kv := range l.EnvVars(s.scope) {
+				env = append(env, kv[0]+"="+kv[1])
+			}
+		}
+	}
+	if bin, err := netops.LabBinary(); err == nil {
+		env = append(env, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	}
+	return env
+}
