@@ -43,4 +43,9 @@ func TestCLICapturePcap(t *testing.T) {
 		t.Fatalf("tcpdump -r: %v\n%s", err, read)
 	}
 	wantContains(t, "tcpdump -r", string(read), "IP 172.17.0.33 > 172.17.0.1: ICMP echo request")
+
+	// Another scope's namespace is not this scope's to capture on.
+	other := lab(t, "capture", s+"-host", "eth0", "--scope", "c8other", "--count", "1", "--timeout", "1s")
+	want(t, other, 2)
+	wantContains(t, "capture in another scope", other.stderr, `does not exist in scope "c8other"`)
 }

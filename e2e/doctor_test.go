@@ -19,5 +19,6 @@ func TestCLIDoctor(t *testing.T) {
 	r := labEnv(t, []string{"CNILAB_CNI_PATH=" + filepath.Join(filepath.Dir(labBin), "cni")}, "doctor", "--json", "--scope", s)
 	want(t, r, 0)
 	wantContains(t, "doctor --json", r.stdout, `"ok": true`, `"what": "CNI plugin bridge"`, `"what": "kernel: nftables"`,
+		`"what": "command jq (`, `"what": "command tcpdump (`,
 		s+"-client exist and were not made by lab", "ip netns del NAME")
 }

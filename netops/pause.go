@@ -20,10 +20,8 @@ import (
 func Pause() error {
 	// Its namespace must be a new one: the defaults below would otherwise
 	// change the machine's own (ip_forward, rp_filter, accept_ra).
-	self, err1 := ns.Inode("/proc/self/ns/net")
-	machine, err2 := ns.Inode("/proc/1/ns/net")
-	if err1 == nil && err2 == nil && self == machine {
-		return fmt.Errorf("lab pause holds a network namespace of its own: start it in a new one (unshare --net lab pause), not in the machine's")
+	if inherited() {
+		return fmt.Errorf("lab pause holds a network namespace of its own: start it in a new one (unshare --net lab pause), not in the one it was started from")
 	}
 	if lo, err := netlink.LinkByName("lo"); err == nil {
 		if err := netlink.LinkSetUp(lo); err != nil {
@@ -44,4 +42,21 @@ func Pause() error {
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	<-sig
 	return nil
+}
+
+// inherited reports whether the calling thread is in the network namespace
+// of the process that started lab (a shell in the machine's namespace, or
+// in the lab's host), or in pid 1's where that can be read: a namespace
+// that is not a new one of its own.
+func inherited() bool {
+	self, err := ns.Inode("/proc/thread-self/ns/net")
+	if err != nil {
+		return false
+	}
+	for _, other := range []string{fmt.Sprintf("/proc/%d/ns/net", os.Getppid()), "/proc/1/ns/net"} {
+		if ino, err := ns.Inode(other); err == nil && ino == self {
+			return true
+		}
+	}
+	return false
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/ns"
 )
 
@@ -97,7 +98,7 @@ func article001(t *testing.T, v string) {
 	}
 
 	// The container: eth10 with 10.0.10.2/24, default and 1.1.1.1 via 10.0.10.1.
-	ch := handle(t, ctr)
+	ch := nettest.Handle(t, ctr)
 	eth10, err := ch.LinkByName("eth10")
 	if err != nil {
 		t.Fatalf("eth10 in the container: %v", err)
@@ -117,7 +118,7 @@ func article001(t *testing.T, v string) {
 
 	// The scratch host: cni_net0 with 10.0.10.1/24, forwarding on; the
 	// machine's own namespace has no such bridge.
-	hh := handle(t, host)
+	hh := nettest.Handle(t, host)
 	br, err := hh.LinkByName("cni_net0")
 	if err != nil {
 		t.Fatalf("cni_net0 in the scratch host: %v", err)
@@ -331,16 +332,6 @@ func run(t *testing.T, r *Runtime, c Call, cmd string) Outcome {
 		t.Fatalf("%s: %v", cmd, err)
 	}
 	return out
-}
-
-func handle(t *testing.T, name string) *netlink.Handle {
-	t.Helper()
-	h, err := ns.Handle(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	return h
 }
 
 // ownBridge is a netlink handle on the machine's own namespace (the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/ns"
 )
 
@@ -28,7 +29,7 @@ func newTopo(t *testing.T) topo {
 	addr(t, tp.r, "eth1", "10.1.0.1/24")
 	addr(t, tp.r, "eth0", "172.17.0.33/24")
 	addr(t, tp.w, "eth0", "172.17.0.1/24")
-	h := handle(t, tp.c)
+	h := nettest.Handle(t, tp.c)
 	if err := h.RouteAdd(&netlink.Route{Gw: net.ParseIP("10.1.0.1")}); err != nil {
 		t.Fatalf("default route in %s: %v", tp.c, err)
 	}
@@ -45,16 +46,6 @@ func newTopo(t *testing.T) topo {
 	return tp
 }
 
-func handle(t *testing.T, netns string) *netlink.Handle {
-	t.Helper()
-	h, err := ns.Handle(netns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	return h
-}
-
 // veth makes the pair inside the namespaces directly, never passing
 // through the machine's own.
 func veth(t *testing.T, netnsA, nameA, netnsB, nameB string) {
@@ -65,14 +56,14 @@ func veth(t *testing.T, netnsA, nameA, netnsB, nameB string) {
 	}
 	defer fdB.Close()
 	v := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: nameA}, PeerName: nameB, PeerNamespace: netlink.NsFd(fdB)}
-	if err := handle(t, netnsA).LinkAdd(v); err != nil {
+	if err := nettest.Handle(t, netnsA).LinkAdd(v); err != nil {
 		t.Fatalf("veth %s/%s - %s/%s: %v", netnsA, nameA, netnsB, nameB, err)
 	}
 }
 
 func addr(t *testing.T, netns, dev, cidr string) {
 	t.Helper()
-	h := handle(t, netns)
+	h := nettest.Handle(t, netns)
 	for _, name := range []string{"lo", dev} {
 		l, err := h.LinkByName(name)
 		if err != nil {

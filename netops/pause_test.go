@@ -1,0 +1,37 @@
+package netops
+
+import (
+	"os"
+	"testing"
+
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/vishvananda/netns"
+)
+
+// lab pause refuses the namespace it was started from (the machine's own,
+// or the lab's host), where its explicit defaults would change sysctls that
+// are not its own, and accepts a new one. The
+// refusal is tested through the check alone: the test never runs Pause in
+// the machine's namespace.
+func TestPauseRefusesInheritedNetns(t *testing.T) {
+	if os.Geteuid() != 0 || testing.Short() {
+		t.Skip("kernel test: needs root")
+	}
+	if !inherited() {
+		t.Fatal("the test's own thread is not seen in the netns it was started from")
+	}
+	err := ns.Scratch(func(h netns.NsHandle) error {
+		return ns.DoFd(h, "scratch", func() error {
+			if inherited() {
+				t.Error("a thread in a new netns is seen in the one it was started from")
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inherited() {
+		t.Fatal("back from the scratch netns, the thread is not in the one it was started from")
+	}
+}
