@@ -4,11 +4,14 @@
 # has none until the first `ip netns add`), then `make test` there.
 #
 #   sudo scripts/fresh-machine.sh           # make test
-#   sudo scripts/fresh-machine.sh run-help  # or another make target
+#   sudo scripts/fresh-machine.sh unit      # or another make target
+#   sudo COLD=1 scripts/fresh-machine.sh    # also with empty Go caches
 #
-# It removes /run/netns only when it is empty: iproute2 bind-mounts the
-# folder onto itself, so it is unmounted first (as many times as it was
-# mounted). A /run/netns that holds namespaces is someone's: it stops.
+# It removes /run/netns and /run/cnilab only when they are empty: iproute2
+# bind-mounts /run/netns onto itself, so it is unmounted first (as many
+# times as it was mounted). A folder that holds something is someone's
+# lab: it stops. With COLD=1 the Go module and build caches are new, empty
+# folders, as on a VM that never built Go (the modules come from the proxy).
 set -euo pipefail
 target=${1:-test}
 repo=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
@@ -21,18 +24,24 @@ if [ "$(id -u)" != 0 ]; then
   exit 2
 fi
 
-if [ -e /run/netns ]; then
-  if [ -n "$(ls -A /run/netns)" ]; then
-    echo "/run/netns holds namespaces ($(ls /run/netns | tr '\n' ' ')); not a fresh machine, and not ours to remove" >&2
+for dir in /run/netns /run/cnilab; do
+  [ -e "$dir" ] || continue
+  if [ -n "$(ls -A "$dir")" ]; then
+    echo "$dir holds $(ls "$dir" | tr '\n' ' '); not a fresh machine, and not ours to remove" >&2
     exit 2
   fi
-  while mountpoint -q /run/netns; do umount /run/netns; done
-  rmdir /run/netns
-  echo "removed the empty /run/netns (and its self-bind mount)"
-fi
+  while mountpoint -q "$dir"; do umount "$dir"; done
+  rmdir "$dir"
+  echo "removed the empty $dir"
+done
 
 tmp=$(mktemp -d /tmp/cnilab-fresh.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# Module cache files are read-only: make them writable to remove them.
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+if [ "${COLD:-}" = 1 ]; then
+  export GOMODCACHE=$tmp/gomodcache GOCACHE=$tmp/gocache
+  echo "cold Go caches in $tmp"
+fi
 git clone --quiet "$repo" "$tmp/lab"
 echo "cloned $(git -C "$tmp/lab" log -1 --format='%h %s') into $tmp/lab"
 cd "$tmp/lab"
