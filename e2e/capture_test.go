@@ -19,7 +19,10 @@ func TestCLICapturePcap(t *testing.T) {
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		t.Skip("tcpdump is not installed (make deps)")
 	}
-	want(t, lab(t, "run", "route", "--scope", s), 0)
+	run := lab(t, "run", "route", "--scope", s)
+	want(t, run, 0)
+	// The masquerade step's diff shows the rule it added, as nft words it.
+	wantContains(t, "lab run route", run.stdout, `+ table ip cnilab chain postrouting: ip saddr 172.30.0.0/24 oifname "eth0" masquerade`)
 	pcap := filepath.Join(t.TempDir(), "f.pcap")
 	capture := exec.Command(labBin, "capture", s+"-host", "eth0", "--scope", s, "--timeout", "3s", "--pcap", pcap)
 	var out, errOut strings.Builder

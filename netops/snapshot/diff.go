@@ -3,19 +3,32 @@ package snapshot
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
+
+// identity is a rule line's own key and text: a rule has no other name.
+func identity(s string) string { return s }
+
+// byChain orders rule lines by their "table ... chain ...:" head only, so
+// within a chain the removed rules come first, then the added ones, each in
+// the chain's order.
+func byChain(a, b string) int {
+	ha, _, _ := strings.Cut(a, ": ")
+	hb, _, _ := strings.Cut(b, ": ")
+	return strings.Compare(ha, hb)
+}
 
 // Change is one line that appeared ('+') or disappeared ('-') in a namespace.
 type Change struct {
 	Netns string `json:"netns"`
 	Sign  byte   `json:"sign"` // '+' or '-'
-	Kind  string `json:"kind"` // "netns", "link", "addr", "route", "neigh"
+	Kind  string `json:"kind"` // "netns", "link", "addr", "route", "rule", "neigh"
 	Line  string `json:"line"`
 }
 
 // Diff is what changed between two snapshots, ordered for reading: by
 // namespace (after's order, then removed ones), then netns, links, addrs,
-// routes, neighs, and '-' before '+' for the same object.
+// routes, rules, neighs, and '-' before '+' for the same object.
 type Diff struct {
 	Changes []Change `json:"changes"`
 }
@@ -58,6 +71,8 @@ func compareNetns(before, after Netns, withNeigh bool) []Change {
 		func(a Addr) string { return a.Dev + " " + a.Prefix }, Addr.Line, cmpAddr)...)
 	out = append(out, compareKind(name, "route", before.Routes, after.Routes,
 		Route.Line, Route.Line, cmpRoute)...)
+	out = append(out, compareKind(name, "rule", before.Rules, after.Rules,
+		identity, identity, byChain)...)
 	if withNeigh {
 		out = append(out, compareKind(name, "neigh", before.Neighs, after.Neighs,
 			func(n Neigh) string { return n.Dev + " " + n.IP + " " + n.MAC + " " + n.State }, Neigh.Line, cmpNeigh)...)

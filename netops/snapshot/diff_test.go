@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -195,5 +196,23 @@ func TestFindAndHelpers(t *testing.T) {
 		Route{Dst: "default", Via: "10.0.0.1", Dev: "veth-client", Metric: 100})
 	if r, ok := c.DefaultRoute(); !ok || r.Via != "10.0.0.1" {
 		t.Errorf("DefaultRoute = %+v, %v; want the metric 100 one", r, ok)
+	}
+}
+
+// A rule is its own line: a rule typed again with another port shows as the
+// old one removed and the new one added, and an untouched rule not at all.
+func TestCompareRulesUnit(t *testing.T) {
+	keep := `table ip nat chain POSTROUTING: ip saddr 172.30.0.0/24 oifname "eth0" counter masquerade`
+	old := "table ip nat chain PREROUTING: tcp dport 8080 counter dnat to 172.18.0.3:80"
+	cur := "table ip nat chain PREROUTING: tcp dport 80 counter dnat to 172.18.0.3:80"
+	before := Snapshot{Namespaces: []Netns{{Name: "lab-host", Rules: []string{keep, old}}}}
+	after := Snapshot{Namespaces: []Netns{{Name: "lab-host", Rules: []string{keep, cur}}}}
+	got := Compare(before, after, false).Changes
+	want := []Change{
+		{Netns: "lab-host", Sign: '-', Kind: "rule", Line: old},
+		{Netns: "lab-host", Sign: '+', Kind: "rule", Line: cur},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %s\nwant %s", fmtChanges(got), fmtChanges(want))
 	}
 }

@@ -46,7 +46,8 @@ func (d Diff) Render(w io.Writer, color bool) {
 }
 
 // Render prints the whole namespace: its name, then its links, addresses,
-// routes and neighbours, one indented line each, in the shapes of the diff.
+// routes, neighbours and nftables rules, one indented line each, in the
+// shapes of the diff.
 func (n Netns) Render(w io.Writer) {
 	header(w, n.Name, false)
 	for _, l := range n.Links {
@@ -60,6 +61,9 @@ func (n Netns) Render(w io.Writer) {
 	}
 	for _, nb := range n.Neighs {
 		fmt.Fprintf(w, "  %s\n", nb.Line())
+	}
+	for _, r := range n.Rules {
+		fmt.Fprintf(w, "  %s\n", r)
 	}
 }
 

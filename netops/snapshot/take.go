@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"slices"
 
+	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -31,7 +32,8 @@ type nsDump struct {
 // not an error: it is simply absent, which is what a diff should show.
 // Veth peers are named across namespaces when both ends are in names.
 // Equivalent to, for each NAME: `ip -n NAME -d link show; ip -n NAME -4 addr show;
-// ip -n NAME -4 route show table main; ip -n NAME -4 neigh show`
+// ip -n NAME -4 route show table main; ip -n NAME -4 neigh show;
+// ip netns exec NAME nft list ruleset`
 func TakeAll(names []string) (Snapshot, error) {
 	var present []string
 	for _, name := range names {
@@ -138,6 +140,12 @@ func takeOne(name string, others []string) (nsDump, error) {
 	}
 	if d.netns.Neighs, err = listNeighs(h, name, d.byIndex); err != nil {
 		return nsDump{}, err
+	}
+	// nftables rules, whoever wrote them (lab, nft, iptables-nft). A kernel
+	// without nf_tables has none to show: that is no reason to fail a
+	// snapshot of links and routes.
+	if rules, err := nft.Rules(name); err == nil {
+		d.netns.Rules = rules
 	}
 	slices.SortFunc(d.netns.Links, cmpLink)
 	return d, nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cnilab/lab/internal/nettest"
+	"github.com/cnilab/lab/netops/nft"
 )
 
 func TestTakeAllKernel(t *testing.T) {
@@ -103,6 +104,21 @@ func TestTakeAllKernel(t *testing.T) {
 	}
 	if !routeGone {
 		t.Errorf("no '-' for the kernel route of the downed link in %s", fmtChanges(d.Changes))
+	}
+
+	// `nft add rule ip cnilab postrouting ip saddr 10.99.0.0/24 oifname "snap-a" masquerade` in a
+	rule := nft.Masquerade{Netns: a, Table: "snaptest", Src: "10.99.0.0/24", OutIface: "snap-a"}
+	if err := rule.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	withRule, err := TakeAll([]string{a, b})
+	if err != nil {
+		t.Fatalf("TakeAll with a rule: %v", err)
+	}
+	wantRule := Change{Netns: a, Sign: '+', Kind: "rule",
+		Line: `table ip snaptest chain postrouting: ip saddr 10.99.0.0/24 oifname "snap-a" masquerade`}
+	if d := Compare(after, withRule, false); !slices.Equal(d.Changes, []Change{wantRule}) {
+		t.Errorf("after a masquerade rule:\n got  %s\n want %s", fmtChanges(d.Changes), fmtChanges([]Change{wantRule}))
 	}
 }
 

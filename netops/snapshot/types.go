@@ -66,6 +66,10 @@ type Netns struct {
 	Addrs  []Addr  `json:"addrs"`
 	Routes []Route `json:"routes"`
 	Neighs []Neigh `json:"neighs"`
+	// Rules are the namespace's nftables rules, one line each, as
+	// "table ip cnilab chain postrouting: ip saddr 172.30.0.0/24 oifname "eth0" masquerade"
+	// (see nft.Rules): the lab's, and the learner's from nft or iptables-nft.
+	Rules []string `json:"rules"`
 }
 
 // Snapshot is the state of several namespaces, in the order they were asked for.
