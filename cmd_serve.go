@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
-	"time"
 
-	"github.com/cnilab/lab/assets"
+	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -34,29 +30,13 @@ func (a *app) serveCmd() *cobra.Command {
 
 // serve answers every GET with the demo page until SIGTERM or SIGINT.
 func serve(port int) error {
-	ln, err := net.Listen("tcp4", ":"+strconv.Itoa(port))
-	if err != nil {
-		return &exitError{code: 2, msg: fmt.Sprintf("serve on port %d: %v", port, err)}
-	}
-	host, _ := os.Hostname()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("X-Served-By", "cnilab on "+host)
-		w.Write(assets.IndexHTML)
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		srv.Shutdown(shut)
-	}()
-	fmt.Fprintf(os.Stderr, "lab serve: listening on port %d\n", port)
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
-		return err
+	err := engine.Serve(ctx, port, func() {
+		fmt.Fprintf(os.Stderr, "lab serve: listening on port %d\n", port)
+	})
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
 	}
 	return nil
 }

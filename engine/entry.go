@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/mycni"
 )
@@ -16,3 +18,7 @@ func PluginMain() { mycni.Main() }
 // Pause holds the current network namespace until a signal ends it, as a
 // pod's pause container does.
 func Pause() error { return netops.Pause() }
+
+// Serve serves the lab's demo page in the process's network namespace until
+// ctx ends; ready is called once the port listens.
+func Serve(ctx context.Context, port int, ready func()) error { return netops.Serve(ctx, port, ready) }

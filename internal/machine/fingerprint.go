@@ -1,11 +1,9 @@
 package machine
 
 import (
-	"errors"
 	"fmt"
-	"time"
 
-	"github.com/vishvananda/netlink"
+	"github.com/cnilab/lab/netops/ns"
 )
 
 // Fingerprint is the state of one network namespace as sorted text lines.
@@ -84,22 +82,9 @@ func take(dirs []Dir) (Fingerprint, error) {
 	return fp, nil
 }
 
-// dumpAttempts bounds the retries of an interrupted netlink dump.
-const dumpAttempts = 5
-
-// dump runs a netlink dump again while the kernel flags it as interrupted:
-// a change landed mid-dump and the partial answer could show differences
-// that do not exist.
+// dump is ns.RetryDump with the name of what is listed in its error.
 func dump[T any](what string, list func() (T, error)) (T, error) {
-	var v T
-	var err error
-	for i := range dumpAttempts {
-		v, err = list()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			break
-		}
-		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
-	}
+	v, err := ns.RetryDump(list)
 	if err != nil {
 		var zero T
 		return zero, fmt.Errorf("list %s: %w", what, err)

@@ -1,0 +1,46 @@
+package netops
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/cnilab/lab/assets"
+)
+
+// Serve answers every GET with the lab's demo page on every IPv4 address of
+// the process's network namespace, until ctx ends: the "nginx" of the
+// articles. ready, when given, is called once the port listens.
+//
+// Equivalent to: `ip netns exec web nginx` (a web container's server)
+func Serve(ctx context.Context, port int, ready func()) error {
+	ln, err := net.Listen("tcp4", ":"+strconv.Itoa(port))
+	if err != nil {
+		return fmt.Errorf("serve on port %d: %w", port, err)
+	}
+	host, _ := os.Hostname()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Served-By", "cnilab on "+host)
+		w.Write(assets.IndexHTML)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
+	if ready != nil {
+		ready()
+	}
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}
