@@ -19,8 +19,10 @@ CNI_PLUGINS := github.com/containernetworking/plugins/plugins/main/bridge \
 	github.com/containernetworking/plugins/plugins/main/loopback \
 	github.com/containernetworking/plugins/plugins/meta/portmap
 
+# lab is built static (no cgo): it starts without the dynamic loader, and
+# it runs where the machine's libraries are not (a container's rootfs).
 build:
-	$(GO) build -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -o $(BIN) .
 	@mkdir -p bin/cni
 	$(GO) build -o bin/cni/ $(CNI_PLUGINS)
 	$(GO) build -o bin/cnitool github.com/containernetworking/cni/cnitool

@@ -25,14 +25,14 @@ func (a *app) listCmd() *cobra.Command {
 		Short: "The lessons in teaching order: id, title, steps, done",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := engine.LoadCatalog(a.lessons)
+			entries, err := engine.Entries(a.lessons)
 			if err != nil {
 				return err
 			}
 			prog := engine.LoadProgress(engine.ProgressPath())
 			items := []listItem{}
-			for _, l := range cat.Lessons {
-				items = append(items, listItem{ID: l.ID, Title: l.Title, Summary: l.Summary, Steps: len(l.Steps), Done: prog.IsDone(l.ID)})
+			for _, e := range entries {
+				items = append(items, listItem{ID: e.ID, Title: e.Title, Summary: e.Summary, Steps: e.Steps, Done: prog.IsDone(e.ID)})
 			}
 			if asJSON {
 				enc := json.NewEncoder(os.Stdout)

@@ -52,8 +52,12 @@ func (a *app) oneLesson(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	ids := "see lab list"
-	if c, err := engine.LoadCatalog(a.lessons); err == nil {
-		ids = strings.Join(c.IDs(), ", ")
+	if entries, err := engine.Entries(a.lessons); err == nil {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.ID)
+		}
+		ids = strings.Join(names, ", ")
 	}
 	if len(args) == 0 {
 		return fmt.Errorf("lab %s needs a LESSON (one of: %s)", cmd.Name(), ids)

@@ -60,6 +60,7 @@ func testMain(m *testing.M) int {
 	// lab looks for the CNI plugins in the cni folder next to itself.
 	for _, b := range [][]string{{"-o", labBin, labPkg}, append([]string{"-o", filepath.Join(dir, "cni") + "/"}, cniPlugins...)} {
 		build := exec.Command("go", append([]string{"build"}, b...)...)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build ships it
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "go build", b, ":", err)

@@ -75,13 +75,13 @@ func (s *Session) Catalog() (*Catalog, error) {
 	return s.catalog, nil
 }
 
-// Lesson finds a lesson by id; the error lists the valid ids.
+// Lesson finds a lesson by id (the error lists the valid ids), parsing only
+// that lesson and what it extends unless the catalog is loaded already.
 func (s *Session) Lesson(id string) (*Lesson, error) {
-	cat, err := s.Catalog()
-	if err != nil {
-		return nil, err
+	if s.catalog != nil {
+		return s.catalog.Get(id)
 	}
-	return cat.Get(id)
+	return LoadLesson(s.opt.Lessons, id)
 }
 
 // Lessons lists the lessons in teaching order (none when the catalog could

@@ -27,6 +27,14 @@ type Styles struct {
 	Key      lipgloss.Style
 	Netns    lipgloss.Style
 	Addr     lipgloss.Style
+
+	// Lesson prose (markdown): headings, `code`, *emphasis*, **strong**,
+	// [links](...).
+	MdHeading lipgloss.Style
+	MdCode    lipgloss.Style
+	MdEmph    lipgloss.Style
+	MdStrong  lipgloss.Style
+	MdLink    lipgloss.Style
 }
 
 // NewStyles builds the styles; without colour they carry no colour at all,
@@ -70,6 +78,15 @@ func NewStyles(color, plain bool) Styles {
 	s.Key = bold(c(base, "14"))
 	s.Netns = bold(c(base, "13"))
 	s.Addr = c(base, "3")
+	s.MdHeading = bold(c(base, "14"))
+	s.MdCode = c(base, "6")
+	s.MdStrong = bold(base)
+	s.MdEmph = base
+	s.MdLink = c(base, "4")
+	if !plain {
+		s.MdEmph = s.MdEmph.Italic(true)
+		s.MdLink = s.MdLink.Underline(true)
+	}
 	if color {
 		s.Pane = s.Pane.BorderForeground(lipgloss.Color("8"))
 		s.Error = s.Error.BorderForeground(lipgloss.Color("1"))

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // WritePcap writes packets as a pcap file (Ethernet, nanosecond
