@@ -81,8 +81,9 @@ func (c CaptureCheck) Evaluate(e *Eval) Outcome {
 		return fail(err.Error())
 	}
 	probed := c.probe().Evaluate(e)
-	// The last replies may still be in the socket: give the reader a moment.
-	time.Sleep(20 * time.Millisecond)
+	// No wait: Stop drains every frame the kernel queued before it, and the
+	// probe's packets were queued to the capture socket as they crossed the
+	// link, before the probe could see its answer.
 	pkts := sess.Stop()
 	var lines []string
 	var hit string

@@ -84,7 +84,7 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 	s, st := r.Scope, l.Steps[i]
 	r.emit(Event{Type: StepStarted, Lesson: l.ID, Step: i, Title: st.Title})
 	names := realNames(l, s)
-	before, err := snapshot.TakeAll(names)
+	before, err := snapshot.TakeAllRules(names)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -105,6 +105,7 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 	if err == nil {
 		after, err = snapshot.Settle(names, after)
 	}
+	after = snapshot.WithRules(after)
 	if err != nil {
 		return res, err
 	}

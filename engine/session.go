@@ -151,13 +151,13 @@ func (s *Session) Verify(l *Lesson) (Report, error) {
 // namespace of the scope; the lesson's first, host first, world last.
 func (s *Session) Topology(l *Lesson) (snapshot.Snapshot, error) {
 	if l != nil {
-		return snapshot.TakeAll(s.scope.LessonFirst(realNames(l, s.scope)))
+		return snapshot.TakeAllRules(s.scope.LessonFirst(realNames(l, s.scope)))
 	}
 	names, err := s.scope.Namespaces()
 	if err != nil {
 		return snapshot.Snapshot{}, err
 	}
-	return snapshot.TakeAll(s.scope.LessonFirst(names))
+	return snapshot.TakeAllRules(s.scope.LessonFirst(names))
 }
 
 // Env is the values the lesson's task names (HOST_IP, CNI_PATH, PAUSE_PID,

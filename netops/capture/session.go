@@ -42,8 +42,8 @@ type Session struct {
 	opt  Options
 	f    *os.File
 	each func(Packet) // StartStream's callback; nil for Start
-	// stopAt (unix nanoseconds) bounds the final drain: frames the kernel
-	// stamped later than this are not kept.
+	// stopAt (unix nanoseconds) is when the capture ends: its timeout, or
+	// the time of Stop; the final drain is bounded from it.
 	stopAt atomic.Int64
 	done   chan struct{}
 	// Written by the reader goroutine only; read after done is closed.
@@ -130,8 +130,11 @@ func (s *Session) Err() error {
 
 // run is the reader goroutine; it owns the socket and closes it.
 func (s *Session) run() {
-	defer close(s.done)
+	// done is closed before the socket: closing a packet socket waits for
+	// an RCU grace period (synchronize_net in packet_release, about 10ms
+	// here), which the caller of Stop need not wait for.
 	defer s.f.Close()
+	defer close(s.done)
 	rc, err := s.f.SyscallConn()
 	if err != nil {
 		s.err = where(s.opt.Iface, s.opt.Netns, err)
@@ -166,22 +169,29 @@ func (s *Session) run() {
 	}
 }
 
-// drain keeps what was already queued when the deadline passed. Control
-// runs without the deadline check that makes Read fail at once.
+// drain keeps what was already queued when the capture stopped. Control
+// runs without the deadline check that makes Read fail at once. A frame's
+// kernel timestamp cannot tell whether it came before the stop: a socket
+// whose timestamps the kernel has not switched on yet (it does so from a
+// work queue) gets its frames stamped when they are read. So everything
+// queued is kept, and drainBound only ends a drain that a flood keeps fed.
 func (s *Session) drain(rc syscall.RawConn, r *reader) {
-	stop := time.Unix(0, s.stopAt.Load())
+	bound := time.Unix(0, s.stopAt.Load()).Add(drainBound)
 	rc.Control(func(fd uintptr) {
 		for {
 			fr, err := r.recv(int(fd))
 			if errors.Is(err, unix.EINTR) {
 				continue
 			}
-			if err != nil || fr.when.After(stop) || s.keep(fr) {
+			if err != nil || s.keep(fr) || time.Now().After(bound) {
 				return
 			}
 		}
 	})
 }
+
+// drainBound limits the final drain of a capture under a flood.
+const drainBound = 20 * time.Millisecond
 
 // keep decodes, filters and records one frame; it reports whether Count
 // is reached.

@@ -3,12 +3,15 @@ package capture
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cnilab/lab/netops/probe"
 )
 
 // find returns the first packet whose line contains s.
@@ -264,5 +267,28 @@ func TestTimeoutRequired(t *testing.T) {
 	want := `capture on "eth0" in netns "lab-host": timeout must be positive`
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v, want %s", err, want)
+	}
+}
+
+// A probe's packets are in the capture when Stop is called right after the
+// probe returns, with no wait: they were queued to the capture socket as
+// they crossed the link. (The kernel may stamp them only when they are
+// read, later than the stop, so the drain must not judge them by stamp.)
+func TestStopRightAfterProbe(t *testing.T) {
+	needRoot(t)
+	a, b := pair(t, "stop")
+	for i := range 50 {
+		s, err := Start(Options{Netns: b, Iface: "veth-b", Timeout: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := probe.Ping(a, netip.MustParseAddr("10.0.0.12"), 0)
+		pkts := s.Stop()
+		if !r.OK {
+			t.Fatalf("ping %d: %s", i, r.Reason)
+		}
+		if _, ok := find(pkts, "IP 10.0.0.11 > 10.0.0.12: ICMP echo request"); !ok {
+			t.Fatalf("round %d: the echo request is not in the capture (%d packets)", i, len(pkts))
+		}
 	}
 }

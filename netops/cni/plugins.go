@@ -57,8 +57,16 @@ func (r *Runtime) Plugins() []PluginInfo {
 		}
 	}
 	sort.Strings(extra)
-	names = append(names, extra...)
+	return r.plugins(append(names, extra...))
+}
 
+// Plugin is one plugin of CNI_PATH, by type, with its VERSION answer.
+//
+// Equivalent to: `CNI_COMMAND=VERSION $CNI_PATH/NAME < /dev/null`
+func (r *Runtime) Plugin(name string) PluginInfo { return r.plugins([]string{name})[0] }
+
+// plugins looks at each named plugin and asks those it can run for VERSION.
+func (r *Runtime) plugins(names []string) []PluginInfo {
 	infos := make([]PluginInfo, len(names))
 	for i, n := range names {
 		p := PluginInfo{Name: n, Path: PluginPath(r.PluginDir, n)}

@@ -1,9 +1,11 @@
 package snapshot
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
@@ -32,22 +34,53 @@ type nsDump struct {
 // not an error: it is simply absent, which is what a diff should show.
 // Veth peers are named across namespaces when both ends are in names.
 // Equivalent to, for each NAME: `ip -n NAME -d link show; ip -n NAME -4 addr show;
-// ip -n NAME -4 route show table main; ip -n NAME -4 neigh show;
-// ip netns exec NAME nft list ruleset`
-func TakeAll(names []string) (Snapshot, error) {
+// ip -n NAME -4 route show table main; ip -n NAME -4 neigh show`
+func TakeAll(names []string) (Snapshot, error) { return takeAll(names, false) }
+
+// TakeAllRules is TakeAll with each namespace's nftables rules, for the diff
+// of a step and the topology: a verify needs no rules and saves their dumps.
+// Equivalent to TakeAll's commands and, for each NAME:
+// `ip netns exec NAME nft list ruleset`
+func TakeAllRules(names []string) (Snapshot, error) { return takeAll(names, true) }
+
+// WithRules adds each namespace's nftables rules to a snapshot taken
+// without them.
+func WithRules(snap Snapshot) Snapshot {
+	for i := range snap.Namespaces {
+		snap.Namespaces[i].Rules = rulesOf(snap.Namespaces[i].Name)
+	}
+	return snap
+}
+
+// rulesOf reads a namespace's nftables rules, whoever wrote them (lab, nft,
+// iptables-nft). A kernel without nf_tables has none to show: that is no
+// reason to fail a snapshot of links and routes.
+func rulesOf(name string) []string {
+	rules, err := nft.Rules(name)
+	if err != nil {
+		return nil
+	}
+	return rules
+}
+
+func takeAll(names []string, withRules bool) (Snapshot, error) {
 	var present []string
 	for _, name := range names {
 		if ns.Exists(name) && !slices.Contains(present, name) {
 			present = append(present, name)
 		}
 	}
-	dumps := make([]nsDump, 0, len(present))
-	for _, name := range present {
-		d, err := takeOne(name, present)
-		if err != nil {
-			return Snapshot{}, err
-		}
-		dumps = append(dumps, d)
+	// The namespaces are read at once: each dump waits on the kernel, and
+	// a lesson has up to a handful of namespaces.
+	dumps := make([]nsDump, len(present))
+	errs := make([]error, len(present))
+	var wg sync.WaitGroup
+	for i, name := range present {
+		wg.Go(func() { dumps[i], errs[i] = takeOne(name, present, withRules) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Snapshot{}, err
 	}
 	resolvePeers(dumps)
 	snap := Snapshot{Namespaces: make([]Netns, 0, len(dumps))}
@@ -80,7 +113,7 @@ func Take(name string) (Netns, error) {
 
 // takeOne reads one namespace; all lists it returns are sorted. others are
 // the snapshot's namespaces, used to name the namespaces veth peers live in.
-func takeOne(name string, others []string) (nsDump, error) {
+func takeOne(name string, others []string, withRules bool) (nsDump, error) {
 	h, err := ns.Handle(name)
 	if err != nil {
 		return nsDump{}, err
@@ -141,11 +174,8 @@ func takeOne(name string, others []string) (nsDump, error) {
 	if d.netns.Neighs, err = listNeighs(h, name, d.byIndex); err != nil {
 		return nsDump{}, err
 	}
-	// nftables rules, whoever wrote them (lab, nft, iptables-nft). A kernel
-	// without nf_tables has none to show: that is no reason to fail a
-	// snapshot of links and routes.
-	if rules, err := nft.Rules(name); err == nil {
-		d.netns.Rules = rules
+	if withRules {
+		d.netns.Rules = rulesOf(name)
 	}
 	slices.SortFunc(d.netns.Links, cmpLink)
 	return d, nil

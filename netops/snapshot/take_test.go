@@ -111,7 +111,7 @@ func TestTakeAllKernel(t *testing.T) {
 	if err := rule.Apply(); err != nil {
 		t.Fatal(err)
 	}
-	withRule, err := TakeAll([]string{a, b})
+	withRule, err := TakeAllRules([]string{a, b})
 	if err != nil {
 		t.Fatalf("TakeAll with a rule: %v", err)
 	}
