@@ -2,6 +2,9 @@
 GO      ?= go
 BIN     := bin/lab
 TIMEOUT ?= 30m
+# Tests of one package at a time run this many at once: most wait on the
+# kernel or on a lab process, not on a core.
+PARALLEL ?= 6
 
 .PHONY: all build run test unit deps bench fuzz clean
 
@@ -48,7 +51,7 @@ test:
 	@./scripts/deps.sh
 	$(MAKE) build
 	$(GO) vet ./...
-	$(GO) test -count=1 -p 1 -timeout $(TIMEOUT) ./...
+	$(GO) test -count=1 -p 1 -parallel $(PARALLEL) -timeout $(TIMEOUT) ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 # Unit tests only: no root, no kernel. -short makes every kernel test and
@@ -61,11 +64,7 @@ bench: build deps
 	./scripts/bench.sh
 
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; fn=$${t##*:}; \
-		echo "fuzz $$fn in $$pkg for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s $$pkg || exit 1; \
-	done
+	@GO=$(GO) FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh $(FUZZ_TARGETS)
 
 clean:
 	rm -rf bin

@@ -29,9 +29,9 @@ func TestConcurrentRunsOneScope(t *testing.T) {
 func TestEightScopesAtOnce(t *testing.T) {
 	t.Parallel()
 	needRoot(t)
-	race := filepath.Join(t.TempDir(), "lab")
-	if out, err := exec.Command("go", "build", "-race", "-o", race, labPkg).CombinedOutput(); err != nil {
-		t.Fatalf("go build -race: %v\n%s", err, out)
+	race, err := waitRace()
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The race build looks for the plugins next to itself: point it at the
 	// ones built for the suite.

@@ -19,6 +19,11 @@ import (
 var (
 	// labBin is the lab binary built once by TestMain.
 	labBin string
+	// waitRace waits for the lab binary built with -race, started by
+	// TestMain, and returns its path.
+	waitRace func() (string, error)
+	raceBin  string
+	raceErr  error
 	// progressDir is $CNILAB_STATE of every lab the tests run.
 	progressDir string
 )
@@ -57,6 +62,23 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	labBin = filepath.Join(dir, "lab")
+	// The -race build of TestEightScopesAtOnce compiles every package again:
+	// it starts now, beside the other builds and the tests that do not
+	// need it.
+	race := filepath.Join(dir, "race", "lab")
+	os.Mkdir(filepath.Dir(race), 0o755)
+	raceDone := make(chan struct{})
+	go func() {
+		defer close(raceDone)
+		out, err := exec.Command("go", "build", "-race", "-o", race, labPkg).CombinedOutput()
+		if err != nil {
+			raceErr = fmt.Errorf("go build -race: %v\n%s", err, out)
+			return
+		}
+		raceBin = race
+	}()
+	defer func() { <-raceDone }() // the temp dir goes after the build
+	waitRace = func() (string, error) { <-raceDone; return raceBin, raceErr }
 	// lab looks for the CNI plugins in the cni folder next to itself.
 	for _, b := range [][]string{{"-o", labBin, labPkg}, append([]string{"-o", filepath.Join(dir, "cni") + "/"}, cniPlugins...)} {
 		build := exec.Command("go", append([]string{"build"}, b...)...)
