@@ -37,7 +37,7 @@ func BenchmarkKeyPress(b *testing.B) {
 }
 
 // BenchmarkKeyPressFirstRender is the same key on a step whose prose was
-// never rendered at that width: the glamour cost a learner pays once per
+// never rendered at that width: the markdown cost a learner pays once per
 // step and width.
 func BenchmarkKeyPressFirstRender(b *testing.B) {
 	f := newFakeEngine(b)

@@ -6,27 +6,18 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 )
 
-// markdown renders lesson prose: goldmark's CommonMark parser (core only:
-// its extensions compile regular expressions at start-up) and a renderer of
-// our own in the one Styles, wrapped to the width. A render is cached by
+// markdown renders lesson prose: our CommonMark reader (mdparse.go) and a
+// renderer in the one Styles, wrapped to the width. A render is cached by
 // width: a key press must answer within a frame.
 type markdown struct {
-	st     Styles
-	parser parser.Parser
-	cache  map[string]string
+	st    Styles
+	cache map[string]string
 }
 
 func newMarkdown(st Styles) *markdown {
-	return &markdown{st: st, parser: parser.NewParser(
-		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
-	), cache: map[string]string{}}
+	return &markdown{st: st, cache: map[string]string{}}
 }
 
 // margin is the indent of prose under the step's title.
@@ -40,10 +31,8 @@ func (m *markdown) render(src string, width int) string {
 	if out, ok := m.cache[k]; ok {
 		return out
 	}
-	b := []byte(src)
-	doc := m.parser.Parse(text.NewReader(b))
-	r := mdRender{st: m.st, src: b}
-	out := strings.Join(r.blocks(doc, width-len(margin)), "\n")
+	r := mdRender{st: m.st}
+	out := strings.Join(r.blocks(parseMarkdown(src), width-len(margin), true), "\n")
 	out = margin + strings.ReplaceAll(out, "\n", "\n"+margin)
 	out = strings.TrimRight(trimLines(out), "\n")
 	m.cache[k] = out
@@ -60,73 +49,51 @@ func trimLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// mdRender turns one parsed document into lines.
+// mdRender turns blocks into lines.
 type mdRender struct {
-	st  Styles
-	src []byte
+	st Styles
 }
 
-// blocks renders the children of a container, a blank line between blocks
-// (none between the items of a tight list).
-func (r mdRender) blocks(parent ast.Node, width int) []string {
+// blocks renders a sequence of blocks, a blank line between them, none
+// when they are the blocks of a tight list's item.
+func (r mdRender) blocks(bs []mdBlock, width int, loose bool) []string {
 	var out []string
-	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
-		if len(out) > 0 && !tightItem(n) {
+	for _, b := range bs {
+		if len(out) > 0 && loose {
 			out = append(out, "")
 		}
-		out = append(out, r.block(n, width)...)
+		out = append(out, r.block(b, width)...)
 	}
 	return out
 }
 
-// tightItem is a block that follows its sibling without a blank line: the
-// paragraph-like text of a tight list item and the items of a tight list.
-func tightItem(n ast.Node) bool {
-	if _, ok := n.(*ast.ListItem); ok {
-		if l, ok := n.Parent().(*ast.List); ok {
-			return l.IsTight
-		}
-	}
-	if p := n.Parent(); p != nil {
-		if l, ok := p.Parent().(*ast.List); ok && l.IsTight {
-			return true
-		}
-	}
-	return false
-}
-
-func (r mdRender) block(n ast.Node, width int) []string {
-	switch n := n.(type) {
-	case *ast.Paragraph, *ast.TextBlock:
-		return wrapLines(r.inline(n), width)
-	case *ast.Heading:
-		return wrapLines(r.st.MdHeading.Render(r.plainInline(n)), width)
-	case *ast.FencedCodeBlock, *ast.CodeBlock:
-		return r.code(n, width)
-	case *ast.List:
-		return r.list(n, width)
-	case *ast.Blockquote:
+func (r mdRender) block(b mdBlock, width int) []string {
+	switch b.kind {
+	case mdHeading:
+		return wrapLines(r.st.MdHeading.Render(plainText(parseInline(b.text))), width)
+	case mdCode:
+		return r.code(b.lines, width)
+	case mdList:
+		return r.list(b, width)
+	case mdQuote:
 		bar := r.st.Subtle.Render("│") + " "
-		lines := r.blocks(n, width-2)
+		lines := r.blocks(b.children, width-2, true)
 		for i, l := range lines {
 			lines[i] = bar + l
 		}
 		return lines
-	case *ast.ThematicBreak:
+	case mdRule:
 		return []string{r.st.Subtle.Render(strings.Repeat("─", min(width, 40)))}
-	case *ast.HTMLBlock:
-		return r.raw(n)
-	default:
-		return r.blocks(n, width)
 	}
+	return wrapLines(r.inline(parseInline(b.text)), width)
 }
 
 // code is a code block as the learner would type it, indented; a line too
 // long for the width is broken at a space (inside a word only when it has
 // to be), the rest indented under it.
-func (r mdRender) code(n ast.Node, width int) []string {
+func (r mdRender) code(lines []string, width int) []string {
 	var out []string
-	for _, l := range r.raw(n) {
+	for _, l := range lines {
 		for i, part := range strings.Split(ansi.Wrap(l, max(width-6, 4), ""), "\n") {
 			lead := "    "
 			if i > 0 {
@@ -138,34 +105,21 @@ func (r mdRender) code(n ast.Node, width int) []string {
 	return out
 }
 
-// raw is a block's lines as written, without their line ends.
-func (r mdRender) raw(n ast.Node) []string {
-	var out []string
-	lines := n.Lines()
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		out = append(out, strings.TrimRight(string(seg.Value(r.src)), "\n"))
-	}
-	return out
-}
-
 // list renders items with a bullet or a number and a hanging indent.
-func (r mdRender) list(l *ast.List, width int) []string {
+func (r mdRender) list(l mdBlock, width int) []string {
 	var out []string
-	num := l.Start
-	for it := l.FirstChild(); it != nil; it = it.NextSibling() {
-		if len(out) > 0 && !l.IsTight {
+	for i, item := range l.items {
+		if i > 0 && !l.tight {
 			out = append(out, "")
 		}
 		marker := "• "
-		if l.IsOrdered() {
-			marker = fmt.Sprintf("%d. ", num)
-			num++
+		if l.ordered {
+			marker = fmt.Sprintf("%d. ", l.start+i)
 		}
 		pad := strings.Repeat(" ", ansi.StringWidth(marker))
-		for i, line := range r.blocks(it, width-len(pad)) {
+		for j, line := range r.blocks(item, width-len(pad), !l.tight) {
 			switch {
-			case i == 0:
+			case j == 0:
 				out = append(out, r.st.Subtle.Render(marker)+line)
 			case line == "":
 				out = append(out, "")
@@ -177,55 +131,29 @@ func (r mdRender) list(l *ast.List, width int) []string {
 	return out
 }
 
-// inline renders the inline content of a block as one styled string.
-func (r mdRender) inline(parent ast.Node) string {
+// inline styles a paragraph's spans into one string.
+func (r mdRender) inline(spans []span) string {
 	var b strings.Builder
-	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
-		switch n := n.(type) {
-		case *ast.Text:
-			b.Write(n.Segment.Value(r.src))
-			switch {
-			case n.HardLineBreak():
-				b.WriteString("\n")
-			case n.SoftLineBreak():
-				b.WriteString(" ")
+	for _, sp := range spans {
+		switch sp.style {
+		case spanCode:
+			b.WriteString(r.st.MdCode.Render(sp.text))
+		case spanEmph:
+			b.WriteString(r.st.MdEmph.Render(sp.text))
+		case spanStrong:
+			b.WriteString(r.st.MdStrong.Render(sp.text))
+		case spanLink:
+			b.WriteString(r.st.MdLink.Render(sp.text))
+			if sp.dest != "" && sp.dest != sp.text {
+				b.WriteString(" " + r.st.Subtle.Render("("+sp.dest+")"))
 			}
-		case *ast.String:
-			b.Write(n.Value)
-		case *ast.CodeSpan:
-			b.WriteString(r.st.MdCode.Render(r.plainInline(n)))
-		case *ast.Emphasis:
-			style := r.st.MdEmph
-			if n.Level >= 2 {
-				style = r.st.MdStrong
-			}
-			b.WriteString(style.Render(r.plainInline(n)))
-		case *ast.Link:
-			label := r.plainInline(n)
-			b.WriteString(r.st.MdLink.Render(label))
-			if dest := string(n.Destination); dest != "" && dest != label {
-				b.WriteString(" " + r.st.Subtle.Render("("+dest+")"))
-			}
-		case *ast.AutoLink:
-			b.WriteString(r.st.MdLink.Render(string(n.URL(r.src))))
-		case *ast.Image:
-			b.WriteString(r.plainInline(n))
-		case *ast.RawHTML:
-			for i := 0; i < n.Segments.Len(); i++ {
-				seg := n.Segments.At(i)
-				b.Write(seg.Value(r.src))
-			}
+		case spanBreak:
+			b.WriteString("\n")
 		default:
-			b.WriteString(r.inline(n))
+			b.WriteString(sp.text)
 		}
 	}
 	return b.String()
-}
-
-// plainInline is the text of an inline span without styles, for a span
-// styled as a whole (a code span, an emphasis, a link's label).
-func (r mdRender) plainInline(parent ast.Node) string {
-	return ansi.Strip(r.inline(parent))
 }
 
 // wrapLines wraps styled text at spaces to width; a word longer than the
