@@ -58,15 +58,16 @@ func (a *app) tui(verb, id string, demo bool, pace time.Duration) error {
 	}
 	defer sess.Close()
 	// The lesson files are read before the screen takes over, so a broken
-	// one is an error on the terminal, not an empty picker.
-	if _, err := sess.Catalog(); err != nil {
-		return err
-	}
+	// one is an error on the terminal, not an empty picker: the whole
+	// catalog for the picker, one lesson for the walkthrough of one.
 	opt := tui.Options{Demo: demo, Pace: pace}
 	if id != "" {
 		if opt.Lesson, err = sess.Lesson(id); err != nil {
 			return err
 		}
+	} else if _, err := sess.Catalog(); err != nil {
+		return err
 	}
 	return tui.Run(sess, opt)
 }
+
