@@ -70,4 +70,3 @@ func (a *app) tui(verb, id string, demo bool, pace time.Duration) error {
 	}
 	return tui.Run(sess, opt)
 }
-

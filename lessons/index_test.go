@@ -65,4 +65,3 @@ func TestLoadLessonUnit(t *testing.T) {
 		t.Errorf("LoadLesson(nosuch) = %v, want ErrUnknownLesson", err)
 	}
 }
-
