@@ -78,4 +78,22 @@ var routeByHandCases = []byHand{
 			wantFailed(t, r, "server1-reaches-host", nil, nil)
 			wantPassed(t, r, "client1-reaches-world", "client1-reaches-host", "client1-default-route")
 		}},
+	// Both default routes missing: each probe is explained by its own
+	// namespace's missing route, never by the other's.
+	{name: "route/no-default-routes", scope: "c3rnodef", lesson: "route", code: 1,
+		script: func(t *testing.T, s string) string {
+			return dropLines(t, routeByHand(s, iptablesMasq), "ip route add default")
+		},
+		check: func(t *testing.T, s string, r reportJSON) {
+			for _, ns := range []string{"client1", "server1"} {
+				other := map[string]string{"client1": "server1", "server1": "client1"}[ns]
+				for _, id := range []string{ns + "-reaches-world", ns + "-reaches-host"} {
+					c := wantFailed(t, r, id, []string{"look at: netns " + s + "-" + ns + " has no default route"},
+						[]string{"ip netns exec " + s + "-" + ns + " ip route add default via 172.30.0.1"})
+					if strings.Contains(c.Detail, s+"-"+other) || strings.Contains(c.Hint, s+"-"+other) {
+						t.Errorf("%s is explained by %s's route: %s; hint %s", id, other, c.Detail, c.Hint)
+					}
+				}
+			}
+		}},
 }

@@ -70,6 +70,14 @@ func (c CaptureCheck) Validate() error {
 	return c.probe().Validate()
 }
 
+// target is the address of the probe run while capturing.
+func (c CaptureCheck) target() string {
+	if t, ok := c.probe().(interface{ target() string }); ok {
+		return t.target()
+	}
+	return ""
+}
+
 func (c CaptureCheck) Describe(r netops.Resolver) string {
 	return fmt.Sprintf("on %s in %s, while %s: %q", c.Dev, r.Netns(orHost(c.Netns)), c.probe().Describe(r), c.Match)
 }

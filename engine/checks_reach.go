@@ -79,6 +79,14 @@ func (c ReachCheck) Evaluate(e *Eval) Outcome {
 		fmt.Sprintf("reply in %s (ttl %d)", fmtRTT(res.RTT), res.TTL))
 }
 
+// target is the address the probe goes to, for the verifier's path.
+func (c ReachCheck) target() string {
+	if ap, err := netip.ParseAddrPort(c.To); err == nil {
+		return ap.Addr().String()
+	}
+	return c.To
+}
+
 // handCommand is what a learner types to run the same probe.
 func (c ReachCheck) handCommand(r netops.Resolver) string {
 	if c.proto == "tcp" {

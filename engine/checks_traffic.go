@@ -60,6 +60,19 @@ func (c HTTPCheck) url(e *Eval) (string, error) {
 }
 func (c HTTPCheck) Behaviour() bool { return true }
 
+// target is the address the GET goes to ("" when it is a link's, whose
+// namespace Namespaces already names).
+func (c HTTPCheck) target() string {
+	if c.AddrOf != "" {
+		return ""
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
 func (c HTTPCheck) Validate() error {
 	u, err := url.Parse(c.URL)
 	if err != nil || u.Scheme != "http" {

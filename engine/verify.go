@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/snapshot"
 )
 
 // Report is what `lab verify --json` prints.
@@ -37,19 +38,29 @@ func Verify(l *Lesson, s *netops.Scope) (Report, error) {
 			structure = append(structure, c)
 		}
 	}
-	results, err := grade(l, s, append(behaviour, structure...), nil)
+	snap, err := snapshot.TakeAll(realNames(l, s))
 	if err != nil {
 		return rep, err
 	}
-	var cause *CheckResult
-	for i := len(behaviour); i < len(results); i++ {
-		if !results[i].Passed {
-			cause = &results[i]
-			break
-		}
+	results, err := grade(l, s, append(behaviour, structure...), &snap)
+	if err != nil {
+		return rep, err
 	}
 	for i := 0; i < len(behaviour); i++ {
-		if results[i].Passed || cause == nil {
+		if results[i].Passed {
+			continue
+		}
+		// The cause is the first failed structural check on this probe's
+		// own path, never one of another namespace's.
+		path := probePath(behaviour[i].Check, s, snap)
+		var cause *CheckResult
+		for j, c := range structure {
+			if r := &results[len(behaviour)+j]; !r.Passed && onPath(c.Check, path) {
+				cause = r
+				break
+			}
+		}
+		if cause == nil {
 			continue
 		}
 		// The structural failure is the more precise diagnosis: its detail
@@ -67,6 +78,37 @@ func Verify(l *Lesson, s *netops.Scope) (Report, error) {
 		rep.Passed = rep.Passed && c.Passed
 	}
 	return rep, nil
+}
+
+// probePath is the namespaces a behaviour check's packets cross, by logical
+// name: its own (the source, a capture's), the host every path of a lesson
+// goes through, and the namespace holding the address it probes.
+func probePath(c Check, s *netops.Scope, snap snapshot.Snapshot) map[string]bool {
+	path := map[string]bool{netops.HostNetns: true}
+	for _, n := range c.Namespaces() {
+		path[n] = true
+	}
+	if t, ok := c.(interface{ target() string }); ok {
+		if ip := t.target(); ip != "" {
+			for _, n := range snap.Namespaces {
+				for _, a := range n.Addrs {
+					if strings.SplitN(a.Prefix, "/", 2)[0] == ip {
+						path[s.Logical(n.Name)] = true
+					}
+				}
+			}
+		}
+	}
+	return path
+}
+
+func onPath(c Check, path map[string]bool) bool {
+	for _, n := range c.Namespaces() {
+		if path[n] {
+			return true
+		}
+	}
+	return false
 }
 
 func scopeFlag(s *netops.Scope) string {
