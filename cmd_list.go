@@ -32,6 +32,9 @@ func (a *app) listCmd() *cobra.Command {
 			prog := engine.LoadProgress(engine.ProgressPath())
 			items := []listItem{}
 			for _, e := range entries {
+				if e.Scenario() {
+					continue // lab practice list lists them
+				}
 				items = append(items, listItem{ID: e.ID, Title: e.Title, Summary: e.Summary, Steps: e.Steps, Done: prog.IsDone(e.ID)})
 			}
 			if asJSON {

@@ -58,3 +58,25 @@ func (c *Catalog) IDs() []string {
 	}
 	return out
 }
+
+// Walkthroughs are the catalog's lessons without its scenarios.
+func (c *Catalog) Walkthroughs() []*Lesson {
+	var out []*Lesson
+	for _, l := range c.Lessons {
+		if !l.Scenario() {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Scenarios are the catalog's break-fix scenarios.
+func (c *Catalog) Scenarios() []*Lesson {
+	var out []*Lesson
+	for _, l := range c.Lessons {
+		if l.Scenario() {
+			out = append(out, l)
+		}
+	}
+	return out
+}

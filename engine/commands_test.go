@@ -133,6 +133,18 @@ func TestCommandsPerScope(t *testing.T) {
 		{"cni_conf", "cni_conf", &netops.CNIConf{File: "10-my-cni-demo.conf"}, want{
 			[]string{"mkdir -p /run/cnilab/lab/net.d", "cat > /run/cnilab/lab/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"dataDir\": \"/run/cnilab/lab/ipam\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"},
 			[]string{"mkdir -p /run/cnilab/t1/net.d", "cat > /run/cnilab/t1/net.d/10-my-cni-demo.conf <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"dataDir\": \"/run/cnilab/t1/ipam\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"}}},
+		{"route_del", "route_del", &netops.RouteDel{Netns: "client1", Dst: "default"}, want{
+			[]string{"ip netns exec client1 ip route del default"},
+			[]string{"ip netns exec t1-client1 ip route del default"}}},
+		{"addr_del", "addr_del", &netops.AddrDel{Netns: "client1", Dev: "client1-veth", Addr: "172.30.0.11/24"}, want{
+			[]string{"ip netns exec client1 ip addr del 172.30.0.11/24 dev client1-veth"},
+			[]string{"ip netns exec t1-client1 ip addr del 172.30.0.11/24 dev client1-veth"}}},
+		{"link nomaster", "link", &netops.LinkSet{Name: "server1-veth-br", Nomaster: true}, want{
+			[]string{"ip link set server1-veth-br nomaster"},
+			[]string{"ip link set server1-veth-br nomaster"}}},
+		{"forward_policy in the host", "forward_policy", &netops.ForwardPolicy{Policy: "drop"}, want{
+			[]string{"iptables -P FORWARD DROP"},
+			[]string{"iptables -P FORWARD DROP"}}},
 		{"install_plugin", "install_plugin", &netops.InstallPlugin{Name: "my-cni-demo"}, want{
 			[]string{"ln -sf $(command -v lab) /run/cnilab/lab/cni-bin/my-cni-demo"},
 			[]string{"ln -sf $(command -v lab) /run/cnilab/t1/cni-bin/my-cni-demo"}}},

@@ -29,7 +29,19 @@ type Lesson struct {
 	Task         string
 	Verify       []CheckSpec
 	File         string // where it was loaded from, for messages
+
+	// A break-fix scenario's: its setup leaves a fault on top of the lesson
+	// it extends, and its verify is the healthy end state.
+	Symptom  string   // what the learner sees
+	Hints    []string // from "where to look" to "what is wrong"
+	Solution string   // the fix, as bash typed in `lab shell`
+	// OmitSteps are steps of the extended lesson (from 1) the scenario's
+	// given state leaves out.
+	OmitSteps []int
 }
+
+// Scenario reports whether the lesson is a break-fix scenario.
+func (l *Lesson) Scenario() bool { return l.Symptom != "" }
 
 // Step is one step of the walkthrough.
 type Step struct {
@@ -134,7 +146,7 @@ func (l *Lesson) Features() []string {
 		switch o.Op.(type) {
 		case *netops.BridgeAdd, *netops.CNI:
 			has["bridge"] = true
-		case *netops.Masquerade, *netops.DNAT, *netops.ForwardAccept:
+		case *netops.Masquerade, *netops.DNAT, *netops.ForwardAccept, *netops.ForwardPolicy:
 			has["nftables"] = true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -28,6 +29,14 @@ type lessonFile struct {
 	Steps      []stepFile        `yaml:"steps"`
 	Task       string            `yaml:"task"`
 	Verify     yaml.Node         `yaml:"verify"`
+	// A break-fix scenario's: what the learner sees, hints from "where to
+	// look" to "what is wrong", and the fix as bash.
+	Symptom  string   `yaml:"symptom"`
+	Hints    []string `yaml:"hints"`
+	Solution string   `yaml:"solution"`
+	// OmitSteps are steps of the extended lesson (from 1) a scenario's
+	// given state leaves out: the masquerade that is missing.
+	OmitSteps []int `yaml:"omit_steps"`
 }
 
 type stepFile struct {
@@ -161,7 +170,8 @@ func parse(data []byte) (*Lesson, error) {
 		return nil, err
 	}
 	l := &Lesson{ID: f.ID, Title: f.Title, Summary: f.Summary, Article: f.Article, Extends: f.Extends,
-		Namespaces: f.Namespaces, IPAMNetworks: f.IPAM, Env: f.Env, Task: f.Task}
+		Namespaces: f.Namespaces, IPAMNetworks: f.IPAM, Env: f.Env, Task: f.Task,
+		Symptom: strings.TrimSpace(f.Symptom), Hints: f.Hints, Solution: f.Solution, OmitSteps: f.OmitSteps}
 	if l.ID == "" || l.Title == "" {
 		return nil, errAt(root, "lesson: id and title are required")
 	}
@@ -200,13 +210,52 @@ func parse(data []byte) (*Lesson, error) {
 	if l.Verify, err = decodeChecks(&f.Verify, "verify", declared); err != nil {
 		return nil, err
 	}
-	if len(l.Verify) == 0 {
+	if err := checkScenario(root, l); err != nil {
+		return nil, err
+	}
+	if len(l.Verify) == 0 && !(l.Scenario() && l.Extends != "") {
 		return nil, errAt(keyNode(root, "verify"), "lesson %q: verify needs at least one check", l.ID)
 	}
 	if err := checkTemplate(keyNode(root, "task"), "task", l.Task); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// checkScenario holds a break-fix scenario to its shape: a symptom, at
+// least one hint, a solution, and an extended lesson whose end state it
+// breaks; a lesson has none of these.
+func checkScenario(root *yaml.Node, l *Lesson) error {
+	if !l.Scenario() {
+		if len(l.Hints) > 0 || l.Solution != "" || len(l.OmitSteps) > 0 {
+			return errAt(keyNode(root, "hints"), "lesson %q: hints, solution and omit_steps belong to a scenario (give it a symptom)", l.ID)
+		}
+		return nil
+	}
+	switch {
+	case len(l.Hints) == 0:
+		return errAt(keyNode(root, "hints"), "scenario %q: give at least one hint", l.ID)
+	case strings.TrimSpace(l.Solution) == "":
+		return errAt(keyNode(root, "solution"), "scenario %q: give the solution, as bash", l.ID)
+	case l.Extends == "":
+		return errAt(root, "scenario %q: name the lesson whose end state it breaks (extends)", l.ID)
+	case len(l.Steps) > 0:
+		return errAt(keyNode(root, "steps"), "scenario %q: a scenario has no steps; its setup leaves the fault", l.ID)
+	}
+	for _, k := range l.OmitSteps {
+		if k < 1 {
+			return errAt(keyNode(root, "omit_steps"), "scenario %q: omit_steps counts steps from 1, got %d", l.ID, k)
+		}
+	}
+	for i, h := range l.Hints {
+		if err := checkTemplate(keyNode(root, "hints"), fmt.Sprintf("hint %d", i+1), h); err != nil {
+			return err
+		}
+	}
+	if err := checkTemplate(keyNode(root, "symptom"), "symptom", l.Symptom); err != nil {
+		return err
+	}
+	return checkTemplate(keyNode(root, "solution"), "solution", l.Solution)
 }
 
 // keyNode returns the value node of a top-level key, or the root when the
@@ -410,10 +459,23 @@ func resolveExtends(all []*Lesson) error {
 			return err
 		}
 		setup := append([]OpSpec(nil), p.Setup...)
-		for _, s := range p.Steps {
+		for i, s := range p.Steps {
+			if slices.Contains(l.OmitSteps, i+1) {
+				continue
+			}
 			setup = append(setup, s.Do...)
 		}
+		for _, k := range l.OmitSteps {
+			if k > len(p.Steps) {
+				return fmt.Errorf("%s: scenario %q omits step %d, but %q has %d steps", l.File, l.ID, k, p.ID, len(p.Steps))
+			}
+		}
 		l.Setup = append(setup, l.Setup...)
+		if l.Scenario() {
+			// A scenario's goal is the healthy state of what it breaks, and
+			// whatever checks it adds.
+			l.Verify = append(append([]CheckSpec(nil), p.Verify...), l.Verify...)
+		}
 		l.Namespaces = union(p.Namespaces, l.Namespaces)
 		l.IPAMNetworks = union(p.IPAMNetworks, l.IPAMNetworks)
 		for k, v := range p.Env {

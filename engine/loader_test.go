@@ -355,7 +355,7 @@ setup:
     bridge: {name: br0}
 verify:
   - netns: {name: host}
-`, want: []string{"setup: an operation is one key (addr, bridge,"}},
+`, want: []string{"setup: an operation is one key (addr, addr_del, bridge,"}},
 
 		{name: "do is not a list", src: `id: x
 title: X

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cnilab/lab/lessons"
+	"github.com/cnilab/lab/netops"
 )
 
 // Entry is one lesson as `lab list` shows it.
@@ -17,7 +18,14 @@ type Entry struct {
 	Summary string `json:"summary"`
 	Steps   int    `json:"steps"`
 	File    string `json:"file"` // the embedded file, NN-ID.yaml
+	// A break-fix scenario's: what the learner sees, and the lesson whose
+	// end state it breaks.
+	Symptom string `json:"symptom,omitempty"`
+	Base    string `json:"base,omitempty"`
 }
+
+// Scenario reports whether the entry is a break-fix scenario.
+func (e Entry) Scenario() bool { return e.Symptom != "" }
 
 // Entries lists the lessons in teaching order. For the embedded lessons it
 // reads the index made at build time, parsing no lesson; with an
@@ -42,6 +50,12 @@ func (c *Catalog) Entries() []Entry {
 	out := make([]Entry, len(c.Lessons))
 	for i, l := range c.Lessons {
 		out[i] = Entry{ID: l.ID, Title: l.Title, Summary: l.Summary, Steps: len(l.Steps), File: path.Base(l.File)}
+		if l.Scenario() {
+			// As the default scope names things; the index is made at build
+			// time, so no task value is filled in.
+			def, _ := netops.NewScope(DefaultScope)
+			out[i].Symptom, out[i].Base = strings.TrimSpace(render(l.Symptom, def, nil)), l.Extends
+		}
 	}
 	return out
 }

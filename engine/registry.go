@@ -21,6 +21,9 @@ var opKinds = map[string]func() netops.Op{
 	"cni_conf":       func() netops.Op { return &netops.CNIConf{} },
 	"cni":            func() netops.Op { return &netops.CNI{} },
 	"install_plugin": func() netops.Op { return &netops.InstallPlugin{} },
+	"route_del":      func() netops.Op { return &netops.RouteDel{} },
+	"addr_del":       func() netops.Op { return &netops.AddrDel{} },
+	"forward_policy": func() netops.Op { return &netops.ForwardPolicy{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.

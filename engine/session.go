@@ -84,14 +84,14 @@ func (s *Session) Lesson(id string) (*Lesson, error) {
 	return LoadLesson(s.opt.Lessons, id)
 }
 
-// Lessons lists the lessons in teaching order (none when the catalog could
-// not load; Catalog says why).
+// Lessons lists the lessons in teaching order, without the break-fix
+// scenarios (none when the catalog could not load; Catalog says why).
 func (s *Session) Lessons() []*Lesson {
 	cat, err := s.Catalog()
 	if err != nil {
 		return nil
 	}
-	return cat.Lessons
+	return cat.Walkthroughs()
 }
 
 // Done reports whether the learner verified the lesson once.

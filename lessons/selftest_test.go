@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cnilab/lab/engine"
@@ -75,6 +76,10 @@ func TestSelfTest(t *testing.T) {
 			if rep.Passed || len(rep.Checks) == 0 || rep.Checks[0].ID != "setup" {
 				t.Fatalf("verify on a fresh scope: passed=%v, checks %+v; want a failed setup check first", rep.Passed, rep.Checks)
 			}
+			if l.Scenario() {
+				scenarioSelfTest(t, s, l)
+				return
+			}
 
 			ok, err := run(s, l)
 			if err != nil || !ok {
@@ -110,6 +115,34 @@ func TestSelfTest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scenarioSelfTest: after setup the fault is there (verify fails, with a
+// hint on every failed check); the solution typed in `lab shell` mends it
+// (verify passes); reset leaves nothing.
+func scenarioSelfTest(t *testing.T, s *netops.Scope, l *engine.Lesson) {
+	t.Helper()
+	if err := (&engine.Runner{Scope: s}).Setup(context.Background(), l); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	rep := verify(t, l, s)
+	if rep.Passed {
+		t.Fatal("verify passed right after setup: the scenario leaves no fault")
+	}
+	for _, c := range failed(rep) {
+		if c.Hint == "" {
+			t.Errorf("failed check %s (%s: %s) has no hint", c.ID, c.Title, c.Detail)
+		}
+	}
+	shell := exec.Command(os.Getenv("CNILAB_BIN"), "shell", "--scope", s.Name)
+	shell.Stdin = strings.NewReader(l.Text(s, l.Solution))
+	if out, err := shell.CombinedOutput(); err != nil {
+		t.Fatalf("the solution in lab shell: %v\n%s", err, out)
+	}
+	if rep := verify(t, l, s); !rep.Passed {
+		t.Fatalf("verify after the solution failed: %+v", failed(rep))
+	}
+	resetClean(t, s, l)
 }
 
 // run sets the lesson up and applies every step, as `lab run` does.

@@ -163,14 +163,19 @@ type LinkSet struct {
 	Name   string `yaml:"name"`
 	Netns  string `yaml:"netns"`
 	Master string `yaml:"master"`
-	MTU    int    `yaml:"mtu"`
-	Up     *bool  `yaml:"up"`
+	// Nomaster takes the link out of its bridge.
+	Nomaster bool  `yaml:"nomaster"`
+	MTU      int   `yaml:"mtu"`
+	Up       *bool `yaml:"up"`
 }
 
 func (o LinkSet) Commands(r Resolver) []string {
 	var out []string
 	if o.Master != "" {
 		out = append(out, in(r, o.Netns, "ip link set "+o.Name+" master "+o.Master))
+	}
+	if o.Nomaster {
+		out = append(out, in(r, o.Netns, "ip link set "+o.Name+" nomaster"))
 	}
 	if o.MTU != 0 {
 		out = append(out, in(r, o.Netns, "ip link set "+o.Name+" mtu "+strconv.Itoa(o.MTU)))
@@ -199,8 +204,11 @@ func (o LinkSet) Validate() error {
 	if o.MTU != 0 && (o.MTU < 68 || o.MTU > 65535) {
 		return fmt.Errorf("link %q: mtu %d is outside 68..65535", o.Name, o.MTU)
 	}
-	if o.Master == "" && o.MTU == 0 && o.Up == nil {
-		return fmt.Errorf("link %q: nothing to set (give master, mtu or up)", o.Name)
+	if o.Master != "" && o.Nomaster {
+		return fmt.Errorf("link %q: give master or nomaster, not both", o.Name)
+	}
+	if o.Master == "" && !o.Nomaster && o.MTU == 0 && o.Up == nil {
+		return fmt.Errorf("link %q: nothing to set (give master, nomaster, mtu or up)", o.Name)
 	}
 	return nil
 }
@@ -224,6 +232,11 @@ func (o LinkSet) Apply(s *Scope) ([]Note, error) {
 			if err := h.LinkSetMaster(l, m); err != nil {
 				return nil, fmt.Errorf("set master of %q to %q in netns %q: %w", o.Name, o.Master, real, err)
 			}
+		}
+	}
+	if o.Nomaster && l.Attrs().MasterIndex != 0 {
+		if err := h.LinkSetNoMaster(l); err != nil {
+			return nil, fmt.Errorf("take %q out of its bridge in netns %q: %w", o.Name, real, err)
 		}
 	}
 	if o.MTU != 0 && l.Attrs().MTU != o.MTU {

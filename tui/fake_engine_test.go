@@ -98,7 +98,7 @@ func (f *fakeEngine) countPrefix(p string) int {
 	return n
 }
 
-func (f *fakeEngine) Lessons() []*engine.Lesson { return f.cat.Lessons }
+func (f *fakeEngine) Lessons() []*engine.Lesson { return f.cat.Walkthroughs() }
 func (f *fakeEngine) Done(id string) bool       { return f.done[id] }
 func (f *fakeEngine) ScopeName() string         { return cmp.Or(f.scopeName, netops.DefaultScope) }
 
