@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,9 @@ func (a *app) scriptCmd() *cobra.Command {
 			l, err := sess.Lesson(args[0])
 			if err != nil {
 				return err
+			}
+			if l.Scenario() {
+				return &exitError{code: 2, msg: fmt.Sprintf("%s is a break-fix scenario: find the fault yourself; lab hint %s helps, and lab solution %s shows the fix after a failed verify", l.ID, l.ID, l.ID)}
 			}
 			sess.Script(os.Stdout, l)
 			return nil

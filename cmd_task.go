@@ -35,8 +35,15 @@ stage is set up only when the scope does not hold this lesson yet.`,
 				return nil
 			}
 			flag := a.scopeFlag()
-			fmt.Printf("Task %s: %s\n\n%s\n", l.ID, l.Title, strings.TrimSpace(sess.Text(l, l.Task)))
+			fmt.Printf("Task %s: %s\n\n", l.ID, l.Title)
+			if l.Scenario() {
+				fmt.Printf("Symptom: %s\n\n", strings.TrimSpace(sess.Text(l, l.Symptom)))
+			}
+			fmt.Printf("%s\n", strings.TrimSpace(sess.Text(l, l.Task)))
 			fmt.Printf("\nThe stage is set in scope %s. Work in: sudo lab shell%s\nCheck your work: sudo lab verify %s%s\n", sess.ScopeName(), flag, l.ID, flag)
+			if l.Scenario() {
+				fmt.Printf("Stuck? sudo lab hint %s%s (one more each time); after a failed verify: sudo lab solution %s%s\n", l.ID, flag, l.ID, flag)
+			}
 			return nil
 		},
 	}

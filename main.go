@@ -44,6 +44,8 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
   lab run LESSON       apply a lesson, step by step, showing commands and diffs
   lab task LESSON      set up an exercise; build it by hand in "lab shell"
   lab verify LESSON    grade what is there now
+  lab practice list    break-fix scenarios: lab task ID, find the fault, lab verify ID
+  lab hint ID          one more hint; lab solution ID: the fix, after an attempt
   lab reset            remove everything the lab made`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -53,7 +55,8 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 	root.PersistentFlags().StringVar(&a.scope, "scope", "lab", "sandbox name: lets several labs (and tests) run side by side")
 	root.PersistentFlags().StringVar(&a.lessons, "lessons", "", "a directory of extra lesson files (YAML) to load")
 	root.AddCommand(a.learnCmd(), a.demoCmd(), a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(),
-		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.topoCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd())
+		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.topoCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd(),
+		a.practiceCmd(), a.hintCmd(), a.solutionCmd())
 	return root
 }
 

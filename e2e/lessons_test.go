@@ -33,12 +33,39 @@ var lessonNetns = map[string][]string{
 
 // lessonFacts are what the lesson files say.
 type lessonFacts struct {
-	ID     string      `yaml:"id"`
-	Steps  []yaml.Node `yaml:"steps"`
-	Verify []yaml.Node `yaml:"verify"`
+	ID      string      `yaml:"id"`
+	Steps   []yaml.Node `yaml:"steps"`
+	Verify  []yaml.Node `yaml:"verify"`
+	Symptom string      `yaml:"symptom"`
+	Extends string      `yaml:"extends"`
+	Hints   []string    `yaml:"hints"`
 }
 
+// readLessons reads the lesson files, without the break-fix scenarios.
 func readLessons(t *testing.T) []lessonFacts {
+	t.Helper()
+	var out []lessonFacts
+	for _, l := range readFiles(t) {
+		if l.Symptom == "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// readScenarios reads the break-fix scenarios' files.
+func readScenarios(t *testing.T) []lessonFacts {
+	t.Helper()
+	var out []lessonFacts
+	for _, l := range readFiles(t) {
+		if l.Symptom != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func readFiles(t *testing.T) []lessonFacts {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(lessonsDir, "*.yaml"))
 	if err != nil || len(files) == 0 {

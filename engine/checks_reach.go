@@ -31,6 +31,12 @@ func (c ReachCheck) Proto() string { return c.proto }
 // not come only slows the step down.
 const failTimeout = 50 * time.Millisecond
 
+// replyTimeout bounds a probe that should get its answer. An answer comes
+// in microseconds, but a neighbour whose first ARP request was lost (a
+// bridge port plugged in a moment ago) asks again only after a second, as
+// `ping -W 1` would wait: a fix just typed must not fail for that.
+const replyTimeout = 1200 * time.Millisecond
+
 func (c ReachCheck) Namespaces() []string { return []string{orHost(c.From)} }
 func (c ReachCheck) Behaviour() bool      { return true }
 
@@ -64,7 +70,7 @@ func (c ReachCheck) Describe(r netops.Resolver) string {
 }
 
 func (c ReachCheck) Evaluate(e *Eval) Outcome {
-	timeout := probe.DefaultTimeout
+	timeout := replyTimeout
 	if c.Expect == "fail" {
 		timeout = failTimeout
 	}

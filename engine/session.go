@@ -143,6 +143,9 @@ func (s *Session) Verify(l *Lesson) (Report, error) {
 	if err == nil && rep.Passed && s.scope.Name == DefaultScope {
 		_ = s.progress.MarkDone(l.ID)
 	}
+	if err == nil {
+		s.noteVerify(l, rep)
+	}
 	return rep, err
 }
 

@@ -38,7 +38,13 @@ func Verify(l *Lesson, s *netops.Scope) (Report, error) {
 			structure = append(structure, c)
 		}
 	}
+	// A link the learner just brought up or plugged into a bridge forwards
+	// only once the kernel has processed its carrier (snapshot.Settle): a
+	// verify typed right after the fix must not see a transient failure.
 	snap, err := snapshot.TakeAll(realNames(l, s))
+	if err == nil {
+		snap, err = snapshot.Settle(realNames(l, s), snap)
+	}
 	if err != nil {
 		return rep, err
 	}

@@ -175,3 +175,23 @@ func (s *Scope) FindNetns(name string) (real string, ok bool) {
 	}
 	return s.Netns(name), false
 }
+
+// ReadState reads a file of the scope's state dir ("practice.json"); a
+// missing one is nil, no error. Files there go with the scope at reset.
+func (s *Scope) ReadState(name string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(s.StateDir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// WriteState writes a file of the scope's state dir, which must exist (the
+// scope is set up).
+func (s *Scope) WriteState(name string, data []byte) error {
+	p := filepath.Join(s.StateDir, name)
+	if err := os.WriteFile(p+".tmp", data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	return os.Rename(p+".tmp", p)
+}

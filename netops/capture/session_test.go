@@ -282,7 +282,8 @@ func TestStopRightAfterProbe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := probe.Ping(a, netip.MustParseAddr("10.0.0.12"), 0)
+		// A second: the first ARP request on a link just up may be lost.
+		r := probe.Ping(a, netip.MustParseAddr("10.0.0.12"), 2*time.Second)
 		pkts := s.Stop()
 		if !r.OK {
 			t.Fatalf("ping %d: %s", i, r.Reason)

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/cnilab/lab/engine"
+	"github.com/spf13/cobra"
+)
+
+// scenarioItem is one line of `lab practice list --json`.
+type scenarioItem struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Symptom string `json:"symptom"`
+	Base    string `json:"base"`
+	Done    bool   `json:"done"`
+}
+
+func (a *app) practiceCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "practice",
+		Short: "Break-fix scenarios: a lab with a fault to find and mend",
+		Long: `A scenario sets up a lab with a realistic fault (lab task ID). Find it with the
+tools a node has (ip, iptables, nft, tcpdump, lab capture) in lab shell, mend it,
+and grade it with lab verify ID. lab hint ID gives one more hint each time; lab
+solution ID shows the fix once a verify has failed.`,
+		Args: cobra.NoArgs,
+	}
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "The scenarios: id, title, symptom, the lesson they break, done",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			entries, err := engine.Entries(a.lessons)
+			if err != nil {
+				return err
+			}
+			prog := engine.LoadProgress(engine.ProgressPath())
+			items := []scenarioItem{}
+			for _, e := range entries {
+				if e.Scenario() {
+					items = append(items, scenarioItem{ID: e.ID, Title: e.Title, Symptom: e.Symptom, Base: e.Base, Done: prog.IsDone(e.ID)})
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(os.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(items)
+			}
+			tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "  \tSCENARIO\tBREAKS\tTITLE")
+			for _, it := range items {
+				mark := " "
+				if it.Done {
+					mark = "✓"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mark, it.ID, it.Base, it.Title)
+			}
+			tw.Flush()
+			fmt.Println("\nStart one with: sudo lab task ID")
+			return nil
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	c.AddCommand(list)
+	return c
+}
+
+func (a *app) hintCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "hint ID",
+		Short: "The next hint for the task in place (one more each time)",
+		Long: `Print the next hint for the task the scope holds: a scenario's hints go from
+where to look to what is wrong; a lesson's are the hints of its failed checks.
+Each lab task starts the hints over.`,
+		Args: a.oneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sess, l, err := a.sessionFor("hint", args[0], false)
+			if err != nil {
+				return err
+			}
+			defer sess.Close()
+			hint, n, all, err := sess.Hint(l)
+			if err != nil {
+				return err
+			}
+			if all == 0 {
+				fmt.Println(hint)
+				return nil
+			}
+			fmt.Printf("hint %d of %d: %s\n", n, all, hint)
+			return nil
+		},
+	}
+}
+
+func (a *app) solutionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "solution ID",
+		Short: "A scenario's fix as bash, once a verify has failed",
+		Long: `Print the fix of the scenario the scope holds, as bash for lab shell
+(sudo lab solution ID | sudo lab shell). It is shown only after at least one
+lab verify ID failed: try first. Exit 1 before that.`,
+		Args: a.oneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sess, l, err := a.sessionFor("solution", args[0], false)
+			if err != nil {
+				return err
+			}
+			defer sess.Close()
+			sol, err := sess.Solution(l)
+			if errors.Is(err, engine.ErrNoAttempt) {
+				return &exitError{code: 1, msg: err.Error()}
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Print(sol)
+			return nil
+		},
+	}
+}
