@@ -198,3 +198,35 @@ func TestTmuxDemo(t *testing.T) {
 	quitKeeping(t, tm, s)
 	wantLessonKept(t, s)
 }
+
+// The walkthrough's by-hand mode: y on step 1, the learner types the step's
+// commands in lab shell in another terminal, and the step's checks tick
+// green on their own (no key press) as the kernel changes.
+func TestTmuxByHand(t *testing.T) {
+	t.Parallel()
+	s := newScope(t, "tuihand")
+	tm := newTmux(t, "hand-"+s, 100, 30, labCmd("learn", "veth", "--scope", s))
+	tm.waitFor("step 1", "step 1/4", "press n to apply this step")
+	tm.send("y")
+	tm.waitFor("y", "You do it", "sudo lab shell --scope "+s, "ip netns add "+s+"-client", "✗")
+
+	sh := newTmux(t, "handshell-"+s, 100, 30, labBin+" shell --scope "+s+"; sleep 60")
+	sh.waitFor("lab shell", "lab shell: you are in netns "+s+"-host")
+	typed := time.Now()
+	sh.send("ip netns add "+s+"-client; ip netns add "+s+"-server", "Enter")
+	screen := tm.waitFor("the checks pass by themselves", "done by hand", "press n for the next step")
+	t.Logf("done by hand %s after the command was typed (no key pressed in the walkthrough)", time.Since(typed).Round(time.Millisecond))
+	if strings.Contains(screen, "✗") {
+		t.Errorf("a check still fails after it passed:\n%s", screen)
+	}
+	sh.send("exit", "Enter")
+	// The lab goes on from the learner's own state: step 2 applies on it.
+	tm.send("n")
+	tm.waitFor("step 2", "step 2/4", "press n to apply this step")
+	tm.send("n")
+	if screen := tm.waitFor("step 2 applied", "applied in"); strings.Contains(screen, "✗") {
+		t.Errorf("step 2 on the namespaces typed by hand failed:\n%s", screen)
+	}
+	quitKeeping(t, tm, s)
+	want(t, lab(t, "reset", "--scope", s), 0)
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"io"
+	"sync"
 
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/snapshot"
@@ -14,6 +15,10 @@ import (
 // holds the scope's lock for its whole life, so a `lab run` in another
 // terminal cannot change the lab under the walkthrough.
 type Session struct {
+	// mu keeps one kernel job at a time on the session's scope: the TUI's
+	// live checks run beside a learner's key presses, and a scope's netlink
+	// handles are not shared between goroutines.
+	mu       sync.Mutex
 	opt      Options
 	scope    *netops.Scope
 	lock     *netops.Lock // nil: the session only reads
@@ -114,6 +119,8 @@ func (s *Session) Holds(l *Lesson) bool { return s.scope.Lesson() == l.ID && s.s
 // (the names are returned), then the lesson's given state is built. A failed
 // setup is rolled back, so a refused lesson leaves nothing behind.
 func (s *Session) Setup(ctx context.Context, l *Lesson, sink func(Event)) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	removed, err := s.scope.Reset()
 	if err != nil {
 		return removed, err
@@ -128,17 +135,23 @@ func (s *Session) Setup(ctx context.Context, l *Lesson, sink func(Event)) ([]str
 // Steps applies every step of a lesson already set up, reporting each
 // stage to sink; it stops between steps once ctx is cancelled.
 func (s *Session) Steps(ctx context.Context, l *Lesson, sink func(Event)) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return (&Runner{Scope: s.scope, Sink: sink}).Steps(ctx, l)
 }
 
 // Step applies step i of the lesson.
 func (s *Session) Step(ctx context.Context, l *Lesson, i int) (StepResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return (&Runner{Scope: s.scope}).Step(ctx, l, i)
 }
 
 // Verify grades the live state; a pass in the learner's own scope is
 // recorded as progress (test scopes never write it).
 func (s *Session) Verify(l *Lesson) (Report, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	rep, err := Verify(l, s.scope)
 	if err == nil && rep.Passed && s.scope.Name == DefaultScope {
 		_ = s.progress.MarkDone(l.ID)
@@ -153,6 +166,8 @@ func (s *Session) Verify(l *Lesson) (Report, error) {
 // lesson file): the lesson's namespaces, or, for a nil lesson, every
 // namespace of the scope; the lesson's first, host first, world last.
 func (s *Session) Topology(l *Lesson) (snapshot.Snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if l != nil {
 		return snapshot.TakeAllRules(s.scope.LessonFirst(realNames(l, s.scope)))
 	}
@@ -181,4 +196,30 @@ func (s *Session) Texts(l *Lesson) Texts { return l.Texts(s.scope) }
 func (s *Session) Script(w io.Writer, l *Lesson) { Script(w, l, s.scope) }
 
 // Reset removes everything the scope holds.
-func (s *Session) Reset() ([]string, error) { return s.scope.Reset() }
+func (s *Session) Reset() ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.scope.Reset()
+}
+
+// Watch reports that the kernel state of the lesson's namespaces may have
+// changed (netops.Watch): the by-hand mode re-checks on each report.
+func (s *Session) Watch(ctx context.Context, l *Lesson) <-chan struct{} {
+	return netops.Watch(ctx, realNames(l, s.scope))
+}
+
+// Check grades step i's checks against the live state, without applying
+// the step: the learner did it by hand.
+func (s *Session) Check(l *Lesson, i int) ([]CheckResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := realNames(l, s.scope)
+	snap, err := snapshot.TakeAll(names)
+	if err == nil {
+		snap, err = snapshot.Settle(names, snap)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return grade(l, s.scope, l.Steps[i].Check, &snap)
+}

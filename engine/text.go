@@ -41,9 +41,10 @@ func resolverOf(s *netops.Scope) netops.Resolver {
 // Texts are a lesson's texts as the learner reads them, with the scope's
 // names and the task's values filled in: step titles and prose, and the task.
 type Texts struct {
-	Titles []string
-	Prose  []string
-	Task   string
+	Titles   []string
+	Prose    []string
+	Commands [][]string // each step's commands, to type by hand in lab shell
+	Task     string
 }
 
 // Texts renders every text of the lesson once. The task's values include
@@ -54,6 +55,13 @@ func (l *Lesson) Texts(s *netops.Scope) Texts {
 	for _, st := range l.Steps {
 		t.Titles = append(t.Titles, render(st.Title, r, env))
 		t.Prose = append(t.Prose, render(st.Prose, r, env))
+		var cmds []string
+		for _, op := range st.Do {
+			if s != nil {
+				cmds = append(cmds, op.Op.Commands(s)...)
+			}
+		}
+		t.Commands = append(t.Commands, cmds)
 	}
 	return t
 }

@@ -20,6 +20,9 @@ func (w *Walk) stepContent(i, width int) string {
 	}
 	s := w.steps[i]
 	switch {
+	case s.byHand && (!s.applied || s.doneByHand) && !(w.busy != "" && i == w.cursor):
+		b.WriteString(w.gap())
+		b.WriteString(w.byHandContent(i, s, width))
 	case w.busy != "" && i == w.cursor && !s.applied && s.err == nil:
 		fmt.Fprintf(&b, "\n%s %s…\n", w.spin.View(), w.busy)
 	case s.applied || s.err != nil:

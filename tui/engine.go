@@ -24,6 +24,10 @@ type Engine interface {
 	Setup(ctx context.Context, l *engine.Lesson, sink func(engine.Event)) ([]string, error)
 	Step(ctx context.Context, l *engine.Lesson, i int) (engine.StepResult, error)
 	Verify(l *engine.Lesson) (engine.Report, error)
+	// Check grades step i's checks against the live state, without applying
+	// it; Watch reports changes of the kernel state until ctx ends.
+	Check(l *engine.Lesson, i int) ([]engine.CheckResult, error)
+	Watch(ctx context.Context, l *engine.Lesson) <-chan struct{}
 	Topology(l *engine.Lesson) (snapshot.Snapshot, error)
 	Reset() ([]string, error)
 }

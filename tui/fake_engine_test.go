@@ -38,6 +38,12 @@ type fakeEngine struct {
 	mu    sync.Mutex
 	calls []string // "setup veth", "step veth 0", "verify veth", "topology veth", "reset"
 	texts int      // Texts calls, counted apart: they follow setup and each step
+
+	// By hand: Watch reports liveChanges changes, then ends; Check fails
+	// its first failLive gradings, then passes.
+	liveChanges int
+	failLive    int
+	checks      int
 }
 
 func newFakeEngine(t testing.TB) *fakeEngine {
@@ -332,3 +338,32 @@ var (
 	_ Engine = (*fakeEngine)(nil)
 	_ Engine = (*engine.Session)(nil)
 )
+
+// Check grades step i as the engine would after the learner's commands: the
+// first failLive gradings fail their first check.
+func (f *fakeEngine) Check(l *engine.Lesson, i int) ([]engine.CheckResult, error) {
+	f.mu.Lock()
+	f.checks++
+	n := f.checks
+	f.mu.Unlock()
+	f.record("check %s %d", l.ID, i)
+	var out []engine.CheckResult
+	for k, c := range l.Steps[i].Check {
+		r := f.checkResult(l, c)
+		if k == 0 && n <= f.failLive {
+			r.Passed, r.Detail, r.Hint = false, "netns client does not exist", "run: ip netns add client"
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Watch reports liveChanges changes, as many kernel changes, then ends.
+func (f *fakeEngine) Watch(ctx context.Context, l *engine.Lesson) <-chan struct{} {
+	ch := make(chan struct{}, f.liveChanges)
+	for range f.liveChanges {
+		ch <- struct{}{}
+	}
+	close(ch)
+	return ch
+}

@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 // them, so a key the learner can press is always on the screen.
 type KeyMap struct {
 	Next     key.Binding
+	ByHand   key.Binding
 	Prev     key.Binding
 	Verify   key.Binding
 	Topology key.Binding
@@ -22,7 +23,8 @@ type KeyMap struct {
 // NewKeyMap returns the walkthrough's keys; demo adds pause.
 func NewKeyMap(demo bool) KeyMap {
 	k := KeyMap{
-		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n", "apply/next")),
+		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n", "next")),
+		ByHand:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "do it")),
 		Prev:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "back")),
 		Verify:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
 		Topology: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "topology")),
@@ -37,19 +39,20 @@ func NewKeyMap(demo bool) KeyMap {
 	}
 	if demo {
 		k.Pause.SetEnabled(true)
+		k.ByHand.SetEnabled(false) // a demo plays by itself
 	}
 	return k
 }
 
 // ShortHelp is the help bar.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Prev, k.Verify, k.Topology, k.Capture, k.Pause, k.Help, k.Quit}
+	return []key.Binding{k.Next, k.ByHand, k.Prev, k.Verify, k.Topology, k.Capture, k.Pause, k.Help, k.Quit}
 }
 
 // FullHelp is the ? view.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.Scroll},
+		{k.Next, k.ByHand, k.Prev, k.Scroll},
 		{k.Verify, k.Topology, k.Capture, k.Pause},
 		{k.Help, k.Back, k.Quit},
 	}

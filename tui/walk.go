@@ -29,6 +29,11 @@ type stepState struct {
 	res     engine.StepResult
 	err     error
 	took    time.Duration
+
+	byHand     bool                 // left to the learner (y)
+	doneByHand bool                 // its checks passed without lab applying it
+	live       []engine.CheckResult // the by-hand checks as they stand now
+	liveErr    error
 }
 
 // Walk is the walkthrough of one lesson, and in demo mode its player.
@@ -54,6 +59,13 @@ type Walk struct {
 	err           error
 	quitting      bool
 	pendingQuit   string // "keep" or "reset", chosen while a kernel job ran
+
+	// The watch of a by-hand step (byhand.go).
+	watch       <-chan struct{}
+	watchCancel func()
+	watchGen    int
+	checking    bool // a live grading runs
+	recheck     bool // the kernel changed during it
 
 	demo   bool
 	pace   time.Duration
@@ -174,6 +186,10 @@ func (w *Walk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, tea.Quit
 	case demoTickMsg:
 		return w, w.onDemoTick(msg)
+	case liveChangeMsg:
+		return w, w.onLiveChange(msg)
+	case liveCheckedMsg:
+		return w, w.onLiveChecked(msg)
 	case tea.KeyPressMsg:
 		return w, w.onKey(msg)
 	}
@@ -233,7 +249,10 @@ func (w *Walk) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, w.keys.Next):
+		w.stopWatch()
 		return w.next()
+	case key.Matches(msg, w.keys.ByHand) && w.mode == modeStep:
+		return w.byHand()
 	case key.Matches(msg, w.keys.Prev):
 		if w.mode == modeStep && w.cursor > 0 {
 			w.cursor--
@@ -288,6 +307,7 @@ func (w *Walk) quit(how string) tea.Cmd {
 		w.layout()
 		return tea.Batch(resetCmd(w.eng), w.spin.Tick)
 	}
+	w.stopWatch()
 	w.quitting = true
 	return tea.Quit
 }

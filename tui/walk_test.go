@@ -39,7 +39,7 @@ func TestWalkSetup(t *testing.T) {
 	v := d.view()
 	wantView(t, v, "cnilab · veth — Two namespaces and a veth cable", "step 1/4",
 		"Step 1/4  Create two network namespaces", "network namespace", "press n to apply this step",
-		"n apply/next", "c capture", "q quit")
+		"n next", "y do it", "c capture", "q quit")
 	wantNotView(t, v, "scope lab", "Commands") // the default scope is not worth a word
 }
 
@@ -746,5 +746,50 @@ func TestWalkScroll(t *testing.T) {
 	d.keys("pgdown")
 	if !w.vp.AtBottom() {
 		t.Error("pgdown did not scroll back down")
+	}
+}
+
+// y leaves a step to the learner: lab applies nothing, the step shows where
+// to type and what, and its checks re-run when the kernel changes (changes
+// during a grading make one more grading, not one each) until they pass;
+// then the step is done by hand, with no key pressed.
+func TestWalkByHand(t *testing.T) {
+	f := newFakeEngine(t)
+	f.liveChanges, f.failLive = 3, 1
+	d := startWalk(t, f, "veth", WalkOptions{})
+	w := d.walk()
+	d.keys("y")
+	if f.countPrefix("step ") != 0 {
+		t.Fatalf("by hand, lab applied the step: %v", f.Calls())
+	}
+	if n := f.countPrefix("check veth 0"); n != 2 {
+		t.Fatalf("checks ran %d times (one failing, then the changes during it), want 2: %v", n, f.Calls())
+	}
+	if !w.steps[0].applied || !w.steps[0].doneByHand {
+		t.Fatalf("after the checks passed: applied %v, by hand %v", w.steps[0].applied, w.steps[0].doneByHand)
+	}
+	wantView(t, d.view(), "done by hand", "press n for the next step", "✓")
+	d.keys("n")
+	if w.cursor != 1 || f.countPrefix("step ") != 0 {
+		t.Fatalf("n after a step done by hand: cursor %d, calls %v", w.cursor, f.Calls())
+	}
+}
+
+// While the checks still fail the step shows the shell to open, the
+// commands to type and the failed check with its hint; n applies it.
+func TestWalkByHandStuck(t *testing.T) {
+	f := newFakeEngine(t)
+	f.liveChanges, f.failLive = 1, 100
+	f.scopeName = "t1"
+	d := startWalk(t, f, "veth", WalkOptions{})
+	w := d.walk()
+	d.size(120, 40).keys("y")
+	wantView(t, d.view(), "You do it", "sudo lab shell --scope t1", "ip netns add", "✗", "hint: run: ip netns add client", "n applies the step for you")
+	if w.steps[0].applied {
+		t.Fatal("a step whose checks fail is marked done")
+	}
+	d.keys("n")
+	if f.countPrefix("step veth 0") != 1 || !w.steps[0].applied || w.steps[0].doneByHand {
+		t.Fatalf("n on a by-hand step: calls %v", f.Calls())
 	}
 }
