@@ -46,6 +46,7 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
   lab verify LESSON    grade what is there now
   lab practice list    break-fix scenarios: lab task ID, find the fault, lab verify ID
   lab hint ID          one more hint; lab solution ID: the fix, after an attempt
+  lab exam             several tasks under a clock; lab exam grade scores them
   lab reset            remove everything the lab made`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -56,7 +57,7 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 	root.PersistentFlags().StringVar(&a.lessons, "lessons", "", "a directory of extra lesson files (YAML) to load")
 	root.AddCommand(a.learnCmd(), a.demoCmd(), a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(),
 		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.topoCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd(),
-		a.practiceCmd(), a.hintCmd(), a.solutionCmd())
+		a.practiceCmd(), a.hintCmd(), a.solutionCmd(), a.examCmd())
 	return root
 }
 

@@ -11,8 +11,23 @@ import (
 // Progress is the learner's record of finished lessons, like rustlings'
 // progress file: a lesson is done when `lab verify` passed once.
 type Progress struct {
-	path string
-	Done map[string]time.Time `json:"done"`
+	path  string
+	Done  map[string]time.Time `json:"done"`
+	Exams []ExamRecord         `json:"exams,omitempty"`
+}
+
+// ExamRecord is one graded exam in the progress file.
+type ExamRecord struct {
+	Graded time.Time `json:"graded"`
+	Score  float64   `json:"score"`
+	Tasks  []string  `json:"tasks"`
+	Late   bool      `json:"late"`
+}
+
+// RecordExam adds a graded exam and writes the file.
+func (p *Progress) RecordExam(r ExamRecord) error {
+	p.Exams = append(p.Exams, r)
+	return p.save()
 }
 
 // ProgressPath is where progress is kept: $CNILAB_STATE, else
@@ -52,6 +67,10 @@ func (p *Progress) MarkDone(id string) error {
 		return nil
 	}
 	p.Done[id] = time.Now().UTC()
+	return p.save()
+}
+
+func (p *Progress) save() error {
 	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
 		return fmt.Errorf("save progress to %s: %w", p.path, err)
 	}
