@@ -21,7 +21,13 @@ import (
 // it wrote to stdout and stderr.
 func runLab(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv("CNILAB_STATE", t.TempDir())
+	return runLabIn(t, t.TempDir(), args...)
+}
+
+// runLabIn is runLab with the progress file in state.
+func runLabIn(t *testing.T, state string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("CNILAB_STATE", state)
 	t.Setenv("NO_COLOR", "1")
 	outR, outW, _ := os.Pipe()
 	errR, errW, _ := os.Pipe()
@@ -187,5 +193,34 @@ func TestIndentUnit(t *testing.T) {
 	io.WriteString(w, "c\n")
 	if got, want := b.String(), "  a\n  bc\n"; got != want {
 		t.Errorf("indent wrote %q, want %q", got, want)
+	}
+}
+
+// lab progress sums up the progress file and --reset clears it.
+func TestProgressUnit(t *testing.T) {
+	state := t.TempDir()
+	file := state + "/progress.json"
+	if err := os.WriteFile(file, []byte(`{"done": {"veth": "2026-11-30T10:00:00Z", "no-forwarding": "2026-11-30T11:00:00Z"},
+		"hints": {"no-forwarding": 2, "forward-drop": 1}, "solutions": {"forward-drop": 1},
+		"exams": [{"graded": "2026-11-30T12:00:00Z", "score": 66.7, "tasks": ["veth", "dnat"], "late": true}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runLabIn(t, state, "progress")
+	if code != 0 {
+		t.Fatalf("lab progress: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"lessons passed    1 of 8", "scenarios fixed   1 of ", "hints shown       3", "solutions shown   1", "66.7%", "(late)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lab progress lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runLabIn(t, state, "progress", "--reset"); code != 0 {
+		t.Fatal("lab progress --reset failed")
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("after --reset the progress file is still there: %v", err)
+	}
+	if _, out, _ := runLabIn(t, state, "progress"); !strings.Contains(out, "lessons passed    0 of 8") {
+		t.Errorf("after --reset:\n%s", out)
 	}
 }

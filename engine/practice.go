@@ -68,6 +68,9 @@ func (s *Session) Hint(l *Lesson) (hint string, n, all int, err error) {
 	if err := s.savePractice(p); err != nil {
 		return "", 0, 0, err
 	}
+	if s.scope.Name == DefaultScope {
+		_ = s.progress.CountHint(l.ID)
+	}
 	return s.Text(l, hints[p.Hints-1]), p.Hints, len(hints), nil
 }
 
@@ -82,6 +85,9 @@ func (s *Session) Solution(l *Lesson) (string, error) {
 	}
 	if !s.loadPractice(l.ID).Failed {
 		return "", fmt.Errorf("%w: try first, then lab verify %s%s", ErrNoAttempt, l.ID, s.ScopeFlag())
+	}
+	if s.scope.Name == DefaultScope {
+		_ = s.progress.CountSolution(l.ID)
 	}
 	return s.Text(l, l.Solution), nil
 }

@@ -2,18 +2,50 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
 // Progress is the learner's record of finished lessons, like rustlings'
 // progress file: a lesson is done when `lab verify` passed once.
 type Progress struct {
-	path  string
-	Done  map[string]time.Time `json:"done"`
-	Exams []ExamRecord         `json:"exams,omitempty"`
+	path      string
+	Done      map[string]time.Time `json:"done"`
+	Hints     map[string]int       `json:"hints,omitempty"`     // hints shown, by task
+	Solutions map[string]int       `json:"solutions,omitempty"` // solutions shown, by task
+	Exams     []ExamRecord         `json:"exams,omitempty"`
+}
+
+// CountHint records a hint shown for a task and writes the file.
+func (p *Progress) CountHint(id string) error {
+	if p.Hints == nil {
+		p.Hints = map[string]int{}
+	}
+	p.Hints[id]++
+	return p.save()
+}
+
+// CountSolution records a solution shown for a task and writes the file.
+func (p *Progress) CountSolution(id string) error {
+	if p.Solutions == nil {
+		p.Solutions = map[string]int{}
+	}
+	p.Solutions[id]++
+	return p.save()
+}
+
+// Clear forgets everything and removes the file.
+func (p *Progress) Clear() error {
+	*p = Progress{path: p.path, Done: map[string]time.Time{}}
+	if err := os.Remove(p.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", p.path, err)
+	}
+	return nil
 }
 
 // ExamRecord is one graded exam in the progress file.
@@ -31,7 +63,9 @@ func (p *Progress) RecordExam(r ExamRecord) error {
 }
 
 // ProgressPath is where progress is kept: $CNILAB_STATE, else
-// $XDG_STATE_HOME/cnilab, else ~/.local/state/cnilab.
+// $XDG_STATE_HOME/cnilab, else ~/.local/state/cnilab of the user, who is
+// the one who ran sudo when lab runs under sudo (root's home would hide a
+// learner's progress from them).
 func ProgressPath() string {
 	if d := os.Getenv("CNILAB_STATE"); d != "" {
 		return filepath.Join(d, "progress.json")
@@ -42,6 +76,9 @@ func ProgressPath() string {
 	home, err := os.UserHomeDir()
 	if err != nil {
 		home = "/root"
+	}
+	if u := sudoUser(); u != nil {
+		home = u.HomeDir
 	}
 	return filepath.Join(home, ".local", "state", "cnilab", "progress.json")
 }
@@ -74,6 +111,7 @@ func (p *Progress) save() error {
 	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
 		return fmt.Errorf("save progress to %s: %w", p.path, err)
 	}
+	defer chownToSudoUser(p.path)
 	b, _ := json.MarshalIndent(p, "", "  ")
 	tmp := p.path + ".tmp"
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
@@ -83,4 +121,33 @@ func (p *Progress) save() error {
 		return fmt.Errorf("save progress to %s: %w", p.path, err)
 	}
 	return nil
+}
+
+// sudoUser is the user who ran `sudo lab`, nil when lab was not run by sudo.
+func sudoUser() *user.User {
+	name := os.Getenv("SUDO_USER")
+	if os.Geteuid() != 0 || name == "" || name == "root" {
+		return nil
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil
+	}
+	return u
+}
+
+// chownToSudoUser gives the progress file and its folder to the user who
+// ran sudo, so that their own lab reads and writes it.
+func chownToSudoUser(path string) {
+	u := sudoUser()
+	if u == nil {
+		return
+	}
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	os.Chown(filepath.Dir(path), uid, gid)
+	os.Chown(path, uid, gid)
 }
