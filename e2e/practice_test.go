@@ -30,6 +30,11 @@ ip -n {S}-client1 addr add 172.30.0.11/24 dev client1-veth
 ip -n {S}-client1 route add default via 172.30.0.1`,
 	"bridge-port-missing": "ip link set dev server1-veth-br master bridge1",
 	"dnat-output-only":    "iptables -t nat -I OUTPUT -d 172.17.0.33 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.18.0.3",
+	"cni-version": `jq '.cniVersion = "0.4.0"' $LAB_NETD/00-demo.conf > $LAB_NETD/fixed.conf
+CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/fixed.conf`,
+	"ipam-exhausted": `dir=$(jq -r .ipam.dataDir $LAB_NETD/00-demo.conf)/demo_br
+grep -l -e dead1 -e dead2 $dir/10.0.10.* | xargs rm
+CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`,
 }
 
 // wrongFixes are plausible mistakes that must still fail verify, with the
@@ -39,6 +44,8 @@ var wrongFixes = map[string]struct{ script, check string }{
 	"no-masquerade":    {"iptables -t nat -A POSTROUTING -s 172.30.0.0/24 -o bridge1 -j MASQUERADE", "client1-reaches-world"},
 	"forward-drop":     {"iptables -A FORWARD -s 172.30.0.0/24 -j ACCEPT", "client1-reaches-world"},
 	"dnat-output-only": {"iptables -t nat -A OUTPUT -p tcp --dport 8080 -j DNAT --to-destination 172.18.0.3:80", "host-gets-page-through-dnat"},
+	// Another container's address is released: the range is still full.
+	"ipam-exhausted": {`CNI_COMMAND=DEL CNI_CONTAINERID=other CNI_NETNS= CNI_IFNAME=eth0 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`, "ipam-holds-address"},
 }
 
 func TestPracticeScenarios(t *testing.T) {

@@ -116,7 +116,7 @@ func (l *Lesson) CNIConfs() []string {
 	add := func(ops []OpSpec) {
 		for _, o := range ops {
 			if c, ok := o.Op.(*netops.CNIConf); ok {
-				out = append(out, c.File)
+				out = append(out, c.Source())
 			}
 		}
 	}

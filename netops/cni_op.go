@@ -49,6 +49,17 @@ func CNIPluginDir() string {
 // Equivalent to: `cat > /run/cnilab/lab/net.d/00-demo.conf <<'EOF' ... EOF`
 type CNIConf struct {
 	File string `yaml:"file"`
+	// Asset is the shipped config to write under File's name (a broken
+	// variant, for a scenario); File's own when empty.
+	Asset string `yaml:"asset"`
+}
+
+// Source is the shipped config written.
+func (o CNIConf) Source() string {
+	if o.Asset != "" {
+		return o.Asset
+	}
+	return o.File
 }
 
 func (o CNIConf) Commands(r Resolver) []string {
@@ -60,7 +71,10 @@ func (o CNIConf) Commands(r Resolver) []string {
 func (o CNIConf) Namespaces() []string { return nil }
 
 func (o CNIConf) Validate() error {
-	_, err := assets.CNIConf(o.File)
+	if strings.ContainsAny(o.File, "/") || o.File == "" {
+		return fmt.Errorf("cni_conf: file %q must be a plain file name", o.File)
+	}
+	_, err := assets.CNIConf(o.Source())
 	return err
 }
 
@@ -68,7 +82,7 @@ func (o CNIConf) Validate() error {
 // scope's state dir, so that nothing lab writes lands in the machine's
 // /var/lib/cni, whoever runs the plugin with it.
 func (o CNIConf) body(s *Scope) []byte {
-	b, _ := assets.CNIConf(o.File)
+	b, _ := assets.CNIConf(o.Source())
 	if strings.Contains(string(b), `"dataDir"`) {
 		return b
 	}
