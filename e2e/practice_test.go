@@ -32,6 +32,9 @@ ip -n {S}-client1 route add default via 172.30.0.1`,
 	"dnat-output-only":    "iptables -t nat -I OUTPUT -d 172.17.0.33 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.18.0.3",
 	"cni-version": `jq '.cniVersion = "0.4.0"' $LAB_NETD/00-demo.conf > $LAB_NETD/fixed.conf
 CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/fixed.conf`,
+	// CNI_PATH with lab's plugin folder added, instead of a link.
+	"plugin-missing": `d=$(dirname $(readlink $CNI_PATH/loopback))
+CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH:$d $d/bridge < $LAB_NETD/00-demo.conf`,
 	"ipam-exhausted": `dir=$(jq -r .ipam.dataDir $LAB_NETD/00-demo.conf)/demo_br
 grep -l -e dead1 -e dead2 $dir/10.0.10.* | xargs rm
 CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`,

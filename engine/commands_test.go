@@ -145,6 +145,9 @@ func TestCommandsPerScope(t *testing.T) {
 		{"forward_policy in the host", "forward_policy", &netops.ForwardPolicy{Policy: "drop"}, want{
 			[]string{"iptables -P FORWARD DROP"},
 			[]string{"iptables -P FORWARD DROP"}}},
+		{"remove_plugin", "remove_plugin", &netops.RemovePlugin{Name: "bridge"}, want{
+			[]string{"rm -f /run/cnilab/lab/cni-bin/bridge"},
+			[]string{"rm -f /run/cnilab/t1/cni-bin/bridge"}}},
 		{"install_plugin", "install_plugin", &netops.InstallPlugin{Name: "my-cni-demo"}, want{
 			[]string{"ln -sf $(command -v lab) /run/cnilab/lab/cni-bin/my-cni-demo"},
 			[]string{"ln -sf $(command -v lab) /run/cnilab/t1/cni-bin/my-cni-demo"}}},

@@ -24,6 +24,7 @@ var opKinds = map[string]func() netops.Op{
 	"route_del":      func() netops.Op { return &netops.RouteDel{} },
 	"addr_del":       func() netops.Op { return &netops.AddrDel{} },
 	"forward_policy": func() netops.Op { return &netops.ForwardPolicy{} },
+	"remove_plugin":  func() netops.Op { return &netops.RemovePlugin{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.

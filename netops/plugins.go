@@ -70,3 +70,33 @@ func (o InstallPlugin) Apply(s *Scope) ([]Note, error) {
 	}
 	return nil, nil
 }
+
+// RemovePlugin takes a plugin out of the scope's CNI_PATH (a scenario's
+// missing plugin); one already gone is no error. Only the scope's own
+// folder is touched: lab's plugins stay where they are.
+//
+// Equivalent to: `rm -f $CNI_PATH/bridge`
+type RemovePlugin struct {
+	Name string `yaml:"name"`
+}
+
+func (o RemovePlugin) Commands(r Resolver) []string {
+	return []string{"rm -f " + filepath.Join(scopeOf(r).PluginDir(), o.Name)}
+}
+
+func (o RemovePlugin) Namespaces() []string { return nil }
+
+func (o RemovePlugin) Validate() error {
+	if o.Name == "" || o.Name != filepath.Base(o.Name) {
+		return fmt.Errorf("remove_plugin: a plugin file name is required, got %q", o.Name)
+	}
+	return nil
+}
+
+func (o RemovePlugin) Apply(s *Scope) ([]Note, error) {
+	p := filepath.Join(s.PluginDir(), o.Name)
+	if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("remove plugin %s: %w", p, err)
+	}
+	return nil, nil
+}
