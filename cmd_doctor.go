@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -22,9 +21,7 @@ func (a *app) doctorCmd() *cobra.Command {
 				ok = ok && (f.OK || !f.Required)
 			}
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				enc.Encode(map[string]any{"ok": ok, "findings": fs})
+				printJSON(map[string]any{"ok": ok, "findings": fs})
 			} else {
 				p := newPrinter(os.Stdout, 0)
 				for _, f := range fs {

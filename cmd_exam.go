@@ -128,9 +128,7 @@ func (a *app) examGradeCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(g)
+				return printJSON(g)
 			}
 			p := newPrinter(os.Stdout, 0)
 			for i, t := range g.Tasks {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
@@ -38,9 +35,7 @@ func (a *app) listCmd() *cobra.Command {
 				items = append(items, listItem{ID: e.ID, Title: e.Title, Summary: e.Summary, Steps: e.Steps, Done: prog.IsDone(e.ID)})
 			}
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(items)
+				return printJSON(items)
 			}
 			printList(items)
 			return nil
@@ -51,14 +46,11 @@ func (a *app) listCmd() *cobra.Command {
 }
 
 func printList(items []listItem) {
-	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  \tLESSON\tSTEPS\tTITLE")
+	var rows [][]string
+	var done []bool
 	for _, it := range items {
-		mark := " "
-		if it.Done {
-			mark = "✓"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", mark, it.ID, it.Steps, it.Title)
+		rows = append(rows, []string{it.ID, strconv.Itoa(it.Steps), it.Title})
+		done = append(done, it.Done)
 	}
-	tw.Flush()
+	printDoneTable([]string{"LESSON", "STEPS", "TITLE"}, rows, done)
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"text/tabwriter"
 
 	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
@@ -48,20 +45,15 @@ solution ID shows the fix once a verify has failed.`,
 				}
 			}
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(items)
+				return printJSON(items)
 			}
-			tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "  \tSCENARIO\tBREAKS\tTITLE")
+			var rows [][]string
+			var done []bool
 			for _, it := range items {
-				mark := " "
-				if it.Done {
-					mark = "✓"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mark, it.ID, it.Base, it.Title)
+				rows = append(rows, []string{it.ID, it.Base, it.Title})
+				done = append(done, it.Done)
 			}
-			tw.Flush()
+			printDoneTable([]string{"SCENARIO", "BREAKS", "TITLE"}, rows, done)
 			fmt.Println("\nStart one with: sudo lab task ID")
 			return nil
 		},

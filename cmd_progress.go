@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/cnilab/lab/engine"
 	"github.com/spf13/cobra"
@@ -28,9 +26,7 @@ user who ran sudo. --reset clears it.`,
 				return nil
 			}
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(p)
+				return printJSON(p)
 			}
 			entries, err := engine.Entries(a.lessons)
 			if err != nil {

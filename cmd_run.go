@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -55,9 +54,7 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 			}
 			rep.Passed = ok && err == nil
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				enc.Encode(rep)
+				printJSON(rep)
 			} else {
 				summary(p, ok, err, time.Since(start), a.scopeFlag())
 			}

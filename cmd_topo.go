@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -37,9 +36,7 @@ ports and the addresses on each end, from the kernel's state (not from the lesso
 			}
 			switch {
 			case asJSON:
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(snap)
+				return printJSON(snap)
 			case asDot:
 				topo.WriteDot(os.Stdout, snap)
 				return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -29,9 +28,7 @@ netlink, iptables or nft). Exit status: 0 all passed, 1 some failed, 2 could not
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				enc.Encode(rep)
+				printJSON(rep)
 			} else {
 				p := newPrinter(os.Stdout, 0)
 				fmt.Printf("verify %s (scope %s)\n", l.ID, sess.ScopeName())
