@@ -30,7 +30,6 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "lab")
 	// lab looks for the CNI plugins in the cni folder next to itself.
 	for _, args := range [][]string{{"-o", bin, "github.com/cnilab/lab"}, {"-o", filepath.Join(dir, "cni") + "/",
@@ -42,11 +41,14 @@ func TestMain(m *testing.M) {
 		build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build ships it
 		if out, err := build.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "build %v: %v\n%s", args, err, out)
+			os.RemoveAll(dir)
 			os.Exit(2)
 		}
 	}
 	os.Setenv("CNILAB_BIN", bin)
-	machine.Main(m)
+	code := machine.Run(m)
+	os.RemoveAll(dir) // not deferred: os.Exit skips deferred calls
+	os.Exit(code)
 }
 
 // TestSelfTest is the self-test DESIGN.md asks of every lesson, like

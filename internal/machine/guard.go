@@ -60,12 +60,16 @@ func guard(dirs []Dir) (check func() error) {
 // they failed or when the machine's own namespace changed while they ran.
 //
 //	func TestMain(m *testing.M) { machine.Main(m) }
-func Main(m interface{ Run() int }) {
+func Main(m interface{ Run() int }) { os.Exit(Run(m)) }
+
+// Run is Main without the exit, for a TestMain that cleans up after the
+// tests (a deferred cleanup never runs past os.Exit).
+func Run(m interface{ Run() int }) int {
 	check := Guard()
 	code := m.Run()
 	if err := check(); err != nil {
 		fmt.Fprintln(os.Stderr, "the machine's own namespace changed:", err)
 		code = 1
 	}
-	os.Exit(code)
+	return code
 }

@@ -117,8 +117,16 @@ func TestTakeAllKernel(t *testing.T) {
 	}
 	wantRule := Change{Netns: a, Sign: '+', Kind: "rule",
 		Line: `table ip snaptest chain postrouting: ip saddr 10.99.0.0/24 oifname "snap-a" masquerade`}
-	if d := Compare(after, withRule, false); !slices.Equal(d.Changes, []Change{wantRule}) {
-		t.Errorf("after a masquerade rule:\n got  %s\n want %s", fmtChanges(d.Changes), fmtChanges([]Change{wantRule}))
+	// Only the rules: snap-a's carrier follows its peer's down a moment
+	// later (the kernel's link-watch work), which is not this test's point.
+	var rules []Change
+	for _, c := range Compare(after, withRule, false).Changes {
+		if c.Kind == "rule" {
+			rules = append(rules, c)
+		}
+	}
+	if !slices.Equal(rules, []Change{wantRule}) {
+		t.Errorf("after a masquerade rule:\n got  %s\n want %s", fmtChanges(rules), fmtChanges([]Change{wantRule}))
 	}
 }
 
