@@ -69,14 +69,3 @@ func (c *Catalog) Walkthroughs() []*Lesson {
 	}
 	return out
 }
-
-// Scenarios are the catalog's break-fix scenarios.
-func (c *Catalog) Scenarios() []*Lesson {
-	var out []*Lesson
-	for _, l := range c.Lessons {
-		if l.Scenario() {
-			out = append(out, l)
-		}
-	}
-	return out
-}

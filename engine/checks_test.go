@@ -384,7 +384,14 @@ func TestResultUnit(t *testing.T) {
 		{"passed, hint not shown", CheckSpec{ID: "up", Check: link, Hint: "never"}, Outcome{Passed: true},
 			CheckResult{ID: "up", Title: "veth-server in t1-server is up", Passed: true}},
 	} {
-		if got := result(l, s, tc.spec, tc.o); !reflect.DeepEqual(got, tc.want) {
+		templated := strings.Contains(tc.spec.Title+tc.spec.Hint, "{{")
+		env := func() map[string]string {
+			if !templated {
+				t.Errorf("%s: the task's values were read for a text without a template", tc.name)
+			}
+			return l.envMap(s)
+		}
+		if got := result(s, tc.spec, tc.o, env); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s:\ngot  %+v\nwant %+v", tc.name, got, tc.want)
 		}
 	}

@@ -8,42 +8,38 @@ import (
 	"github.com/cnilab/lab/netops/snapshot"
 )
 
-// grade evaluates checks against one snapshot of the lesson's namespaces
-// (taken now unless the caller has a fresh one). Checks run concurrently:
-// pings wait for replies, and a verify of six pings should cost one ping's
-// time, not six.
+// grade evaluates checks against one snapshot of the lesson's namespaces,
+// taken by the caller. Checks run concurrently: pings wait for replies, and
+// a verify of six pings should cost one ping's time, not six.
 func grade(l *Lesson, s *netops.Scope, checks []CheckSpec, snap *snapshot.Snapshot) ([]CheckResult, error) {
-	if snap == nil {
-		taken, err := snapshot.TakeAll(realNames(l, s))
-		if err != nil {
-			return nil, err
-		}
-		snap = &taken
-	}
 	e := &Eval{Scope: s, Snap: *snap}
+	// The task's values (the pids of the lab's processes) are read once, and
+	// only when a title or hint names one.
+	env := sync.OnceValue(func() map[string]string { return l.envMap(s) })
 	out := make([]CheckResult, len(checks))
 	var wg sync.WaitGroup
 	for i, c := range checks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			o := c.Check.Evaluate(e)
-			out[i] = result(l, s, c, o)
-		}()
+		wg.Go(func() { out[i] = result(s, c, c.Check.Evaluate(e), env) })
 	}
 	wg.Wait()
 	return out, nil
 }
 
-func result(l *Lesson, s *netops.Scope, c CheckSpec, o Outcome) CheckResult {
-	r := CheckResult{ID: c.ID, Title: l.Text(s, c.Title), Passed: o.Passed, Detail: o.Detail, Captured: o.Lines}
+func result(s *netops.Scope, c CheckSpec, o Outcome, env func() map[string]string) CheckResult {
+	text := func(t string) string {
+		if !strings.Contains(t, "{{") {
+			return t
+		}
+		return render(t, resolverOf(s), env())
+	}
+	r := CheckResult{ID: c.ID, Title: text(c.Title), Passed: o.Passed, Detail: o.Detail, Captured: o.Lines}
 	if r.Title == "" {
 		r.Title = c.Check.Describe(s)
 	}
 	if !o.Passed {
 		switch {
 		case c.Hint != "":
-			r.Hint = l.Text(s, c.Hint)
+			r.Hint = text(c.Hint)
 		case len(o.Fix) > 0:
 			r.Hint = "run: " + strings.Join(o.Fix, " && ")
 		}

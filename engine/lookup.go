@@ -47,13 +47,13 @@ func Entries(dir string) ([]Entry, error) {
 
 // Entries lists the catalog's lessons as `lab list` shows them.
 func (c *Catalog) Entries() []Entry {
+	// Symptoms name things as the default scope does; the index is made at
+	// build time, so no task value is filled in.
+	def, _ := netops.NewScope(DefaultScope)
 	out := make([]Entry, len(c.Lessons))
 	for i, l := range c.Lessons {
 		out[i] = Entry{ID: l.ID, Title: l.Title, Summary: l.Summary, Steps: len(l.Steps), File: path.Base(l.File)}
 		if l.Scenario() {
-			// As the default scope names things; the index is made at build
-			// time, so no task value is filled in.
-			def, _ := netops.NewScope(DefaultScope)
 			out[i].Symptom, out[i].Base = strings.TrimSpace(render(l.Symptom, def, nil)), l.Extends
 		}
 	}

@@ -39,11 +39,19 @@ var ErrNoAttempt = errors.New("no attempt yet")
 // ErrNotHeld is wrapped when the scope does not hold the task asked about.
 var ErrNotHeld = errors.New("not set up")
 
+// needHeld refuses a task the scope does not hold.
+func (s *Session) needHeld(l *Lesson) error {
+	if s.Holds(l) {
+		return nil
+	}
+	return fmt.Errorf("%w: scope %q does not hold %s; run lab task %s%s first", ErrNotHeld, s.scope.Name, l.ID, l.ID, s.ScopeFlag())
+}
+
 // Hint returns the next hint of a scenario, or of a lesson's failed checks,
 // n of all. Each call reveals one more; the last one repeats.
 func (s *Session) Hint(l *Lesson) (hint string, n, all int, err error) {
-	if !s.Holds(l) {
-		return "", 0, 0, fmt.Errorf("%w: scope %q does not hold %s; run lab task %s%s first", ErrNotHeld, s.scope.Name, l.ID, l.ID, s.ScopeFlag())
+	if err := s.needHeld(l); err != nil {
+		return "", 0, 0, err
 	}
 	hints := l.Hints
 	if len(hints) == 0 {
@@ -80,8 +88,8 @@ func (s *Session) Solution(l *Lesson) (string, error) {
 	if !l.Scenario() {
 		return "", fmt.Errorf("%s is a lesson: its steps are its solution (lab script %s)", l.ID, l.ID)
 	}
-	if !s.Holds(l) {
-		return "", fmt.Errorf("%w: scope %q does not hold %s; run lab task %s%s first", ErrNotHeld, s.scope.Name, l.ID, l.ID, s.ScopeFlag())
+	if err := s.needHeld(l); err != nil {
+		return "", err
 	}
 	if !s.loadPractice(l.ID).Failed {
 		return "", fmt.Errorf("%w: try first, then lab verify %s%s", ErrNoAttempt, l.ID, s.ScopeFlag())

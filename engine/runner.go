@@ -53,9 +53,7 @@ func (r *Runner) Setup(ctx context.Context, l *Lesson) error {
 		}
 		hook(ctx, fmt.Sprintf("setup.%d:after", j+1))
 	}
-	if snap, err := snapshot.TakeAll(realNames(l, s)); err == nil {
-		_, _ = snapshot.Settle(realNames(l, s), snap)
-	}
+	_, _ = snapshot.TakeSettled(realNames(l, s))
 	r.emit(Event{Type: SetupDone, Lesson: l.ID, Title: l.Title})
 	return nil
 }
@@ -101,14 +99,11 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 			return res, err
 		}
 	}
-	after, err := snapshot.TakeAll(names)
-	if err == nil {
-		after, err = snapshot.Settle(names, after)
-	}
-	after = snapshot.WithRules(after)
+	after, err := snapshot.TakeSettled(names)
 	if err != nil {
 		return res, err
 	}
+	after = snapshot.WithRules(after)
 	res.Diff = snapshot.Compare(before, after, false)
 	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Diff: res.Diff})
 	if len(st.Check) > 0 {

@@ -213,11 +213,7 @@ func (s *Session) Watch(ctx context.Context, l *Lesson) <-chan struct{} {
 func (s *Session) Check(l *Lesson, i int) ([]CheckResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	names := realNames(l, s.scope)
-	snap, err := snapshot.TakeAll(names)
-	if err == nil {
-		snap, err = snapshot.Settle(names, snap)
-	}
+	snap, err := snapshot.TakeSettled(realNames(l, s.scope))
 	if err != nil {
 		return nil, err
 	}

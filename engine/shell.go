@@ -23,8 +23,8 @@ func (s *Session) Shell(netns string, cmd []string, terminal bool) error {
 	if !s.scope.Exists() {
 		return fmt.Errorf("%w: scope %q has no lab; run `lab task LESSON%s` first", ErrNotSetUp, s.scope.Name, s.ScopeFlag())
 	}
-	real := s.scope.Netns(netns)
-	if _, ok := s.scope.FindNetns(real); !ok {
+	real, ok := s.scope.FindNetns(netns)
+	if !ok {
 		return fmt.Errorf("netns %q does not exist in scope %q", real, s.scope.Name)
 	}
 	argv, err := s.scope.ShellArgv(real, cmd, terminal)

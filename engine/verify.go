@@ -39,12 +39,9 @@ func Verify(l *Lesson, s *netops.Scope) (Report, error) {
 		}
 	}
 	// A link the learner just brought up or plugged into a bridge forwards
-	// only once the kernel has processed its carrier (snapshot.Settle): a
-	// verify typed right after the fix must not see a transient failure.
-	snap, err := snapshot.TakeAll(realNames(l, s))
-	if err == nil {
-		snap, err = snapshot.Settle(realNames(l, s), snap)
-	}
+	// only once the kernel has processed its carrier: a verify typed right
+	// after the fix must not see a transient failure.
+	snap, err := snapshot.TakeSettled(realNames(l, s))
 	if err != nil {
 		return rep, err
 	}

@@ -1,9 +1,9 @@
 package netops
 
 import (
-	"os"
 	"testing"
 
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netns"
 )
@@ -14,9 +14,7 @@ import (
 // refusal is tested through the check alone: the test never runs Pause in
 // the machine's namespace.
 func TestPauseRefusesInheritedNetns(t *testing.T) {
-	if os.Geteuid() != 0 || testing.Short() {
-		t.Skip("kernel test: needs root")
-	}
+	nettest.NeedRoot(t)
 	if !inherited() {
 		t.Fatal("the test's own thread is not seen in the netns it was started from")
 	}

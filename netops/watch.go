@@ -80,10 +80,10 @@ func watchNamespaces(ctx context.Context, names []string, poke func()) {
 			}
 		}
 	}
-	subscribe()
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err != nil {
-		return // the poll still runs
+		subscribe() // the notifications of the namespaces there now; the poll still runs
+		return
 	}
 	defer unix.Close(fd)
 	// /run/netns may not exist yet on a machine that never had a named

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cnilab/lab/internal/nettest"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netlink"
 )
@@ -15,9 +16,7 @@ import (
 // namespace appearing after it began (inotify on /run/netns), with the poll
 // fallback stretched so that only notifications can wake it.
 func TestWatchSeesNotifications(t *testing.T) {
-	if os.Geteuid() != 0 || testing.Short() {
-		t.Skip("kernel test: needs root")
-	}
+	nettest.NeedRoot(t)
 	saved := watchPoll
 	watchPoll = time.Hour
 	t.Cleanup(func() { watchPoll = saved })

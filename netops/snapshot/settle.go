@@ -5,7 +5,18 @@ import "time"
 // settleLimit bounds the wait for links to settle after a step.
 const settleLimit = time.Second
 
-// Settle waits, bounded, until the kernel has finished bringing up what a
+// TakeSettled is TakeAll once the kernel has finished bringing up the links
+// of the named namespaces: a step's closing snapshot, and what a verify or
+// a live check grades.
+func TakeSettled(names []string) (Snapshot, error) {
+	snap, err := TakeAll(names)
+	if err != nil {
+		return snap, err
+	}
+	return settle(names, snap)
+}
+
+// settle waits, bounded, until the kernel has finished bringing up what a
 // step brought up, and returns the last snapshot. Carrier comes on at once,
 // but the queue of the veth end that came up first is activated by the
 // kernel's link-watch work a moment later; a ping sent before that loses its
@@ -15,7 +26,7 @@ const settleLimit = time.Second
 // work is rate limited), but its queue is already active: one processed end
 // per pair is enough, except for a bridge port, which the bridge only
 // forwards through once the port's own event was processed.
-func Settle(names []string, snap Snapshot) (Snapshot, error) {
+func settle(names []string, snap Snapshot) (Snapshot, error) {
 	deadline := time.Now().Add(settleLimit)
 	for !settled(snap) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
