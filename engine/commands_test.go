@@ -145,6 +145,9 @@ func TestCommandsPerScope(t *testing.T) {
 		{"forward_policy in the host", "forward_policy", &netops.ForwardPolicy{Policy: "drop"}, want{
 			[]string{"iptables -P FORWARD DROP"},
 			[]string{"iptables -P FORWARD DROP"}}},
+		{"icmp_drop in the host", "icmp_drop", &netops.ICMPDrop{}, want{
+			[]string{"iptables -A OUTPUT -p icmp --icmp-type destination-unreachable -j DROP"},
+			[]string{"iptables -A OUTPUT -p icmp --icmp-type destination-unreachable -j DROP"}}},
 		{"remove_plugin", "remove_plugin", &netops.RemovePlugin{Name: "bridge"}, want{
 			[]string{"rm -f /run/cnilab/lab/cni-bin/bridge"},
 			[]string{"rm -f /run/cnilab/t1/cni-bin/bridge"}}},

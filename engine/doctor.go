@@ -49,7 +49,7 @@ func Doctor(opt Options, missingCaps []string) []Finding {
 	out = append(out, priv)
 	if priv.OK {
 		for _, f := range netops.ProbeFeatures() {
-			out = append(out, Finding{What: "kernel: " + f.Name, OK: f.OK, Detail: f.Err, Fix: f.Fix, Required: f.Name != "vxlan"})
+			out = append(out, Finding{What: "kernel: " + f.Name, OK: f.OK, Detail: f.Err, Fix: f.Fix, Required: f.Name != "vxlan" && f.Name != "br_netfilter"})
 		}
 	}
 	for _, t := range tools {

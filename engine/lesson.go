@@ -138,19 +138,24 @@ func (l *Lesson) allOps() []OpSpec {
 
 // Features are the kernel features the lesson's operations need, for the
 // preflight probe: namespaces and veth always (the scope's uplink), a
-// bridge and nftables when an operation or a CNI config uses them.
+// bridge and nftables when an operation or a CNI config uses them,
+// br_netfilter when one sets a net.bridge sysctl (the hairpin scenario).
 func (l *Lesson) Features() []string {
 	need := []string{"network namespaces", "veth"}
 	has := map[string]bool{}
 	for _, o := range l.allOps() {
-		switch o.Op.(type) {
+		switch op := o.Op.(type) {
 		case *netops.BridgeAdd, *netops.CNI:
 			has["bridge"] = true
-		case *netops.Masquerade, *netops.DNAT, *netops.ForwardAccept, *netops.ForwardPolicy:
+		case *netops.Masquerade, *netops.DNAT, *netops.ForwardAccept, *netops.ForwardPolicy, *netops.ICMPDrop:
 			has["nftables"] = true
+		case *netops.Sysctl:
+			if strings.HasPrefix(op.Key, "net.bridge.") {
+				has["br_netfilter"] = true
+			}
 		}
 	}
-	for _, f := range []string{"bridge", "nftables"} {
+	for _, f := range []string{"bridge", "nftables", "br_netfilter"} {
 		if has[f] {
 			need = append(need, f)
 		}

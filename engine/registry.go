@@ -25,6 +25,7 @@ var opKinds = map[string]func() netops.Op{
 	"addr_del":       func() netops.Op { return &netops.AddrDel{} },
 	"forward_policy": func() netops.Op { return &netops.ForwardPolicy{} },
 	"remove_plugin":  func() netops.Op { return &netops.RemovePlugin{} },
+	"icmp_drop":      func() netops.Op { return &netops.ICMPDrop{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.

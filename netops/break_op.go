@@ -124,3 +124,24 @@ func (o ForwardPolicy) Validate() error {
 func (o ForwardPolicy) Apply(s *Scope) ([]Note, error) {
 	return nil, o.rule(s).Apply()
 }
+
+// ICMPDrop drops the ICMP errors "destination unreachable" a namespace
+// would send, "fragmentation needed" among them, as hardening guides and
+// cloud firewalls do: path MTU discovery through that router goes dark.
+//
+// Equivalent to: `iptables -A OUTPUT -p icmp --icmp-type destination-unreachable -j DROP`
+type ICMPDrop struct {
+	Netns string `yaml:"netns"`
+}
+
+func (o ICMPDrop) Commands(r Resolver) []string {
+	return []string{in(r, o.Netns, nft.OutputICMPDrop{}.Command())}
+}
+
+func (o ICMPDrop) Namespaces() []string { return []string{orHost(o.Netns)} }
+
+func (o ICMPDrop) Validate() error { return nil }
+
+func (o ICMPDrop) Apply(s *Scope) ([]Note, error) {
+	return nil, nft.OutputICMPDrop{Netns: s.Netns(orHost(o.Netns))}.Apply()
+}

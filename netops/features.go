@@ -48,6 +48,7 @@ func ProbeFeatures() []Feature {
 			f = Feature{Name: "nftables", Err: err.Error(), Fix: "load the kernel modules: modprobe nf_tables nft_masq nft_nat"}
 		}
 		out = append(out, f)
+		out = append(out, probeBrNetfilter())
 		return nil
 	})
 	if err != nil {
@@ -55,6 +56,19 @@ func ProbeFeatures() []Feature {
 			Fix: "run as root on a kernel with CONFIG_NET_NS (any distribution kernel)"}}
 	}
 	return out
+}
+
+// probeBrNetfilter looks for br_netfilter's sysctls: bridged frames pass
+// iptables only with it (Kubernetes nodes load it; the hairpin scenario
+// needs it). The module is machine-wide, so a stat of the machine's own
+// /proc/sys tells, and changes nothing.
+func probeBrNetfilter() Feature {
+	f := Feature{Name: "br_netfilter", OK: true}
+	if _, err := os.Stat(sysctlPath("net.bridge.bridge-nf-call-iptables")); err != nil {
+		f = Feature{Name: "br_netfilter", Err: "no net.bridge.bridge-nf-call-iptables",
+			Fix: "load the kernel module: modprobe br_netfilter"}
+	}
+	return f
 }
 
 // probeNftables adds a NAT chain with a masquerade rule, what the lessons

@@ -1,20 +1,31 @@
 package netops
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cnilab/lab/assets"
 )
 
-// Serve answers every GET with the lab's demo page on every IPv4 address of
-// the process's network namespace, until ctx ends: the "nginx" of the
-// articles. ready, when given, is called once the port listens.
+// largePage is /large: 256 KiB, so its segments fill whatever MTU the path
+// allows. Small answers cross a PMTUD black hole; this one stalls in it,
+// as a large page or an image pull does on a real node.
+var largePage = sync.OnceValue(func() []byte {
+	line := "Large page: cnilab sends full-size segments to prove the path's MTU.\n"
+	b := bytes.Repeat([]byte(line), (256<<10)/len(line))
+	return append(b, "end of the large page\n"...)
+})
+
+// Serve answers every GET with the lab's demo page (GET /large with
+// largePage) on every IPv4 address of the process's network namespace,
+// until ctx ends: the "nginx" of the articles. ready, when given, is called once the port listens.
 //
 // Equivalent to: `ip netns exec web nginx` (a web container's server)
 func Serve(ctx context.Context, port int, ready func()) error {
@@ -24,6 +35,11 @@ func Serve(ctx context.Context, port int, ready func()) error {
 	}
 	host, _ := os.Hostname()
 	mux := http.NewServeMux()
+	mux.HandleFunc("/large", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Served-By", "cnilab on "+host)
+		w.Write(largePage())
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("X-Served-By", "cnilab on "+host)

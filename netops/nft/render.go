@@ -22,14 +22,15 @@ import (
 type kind int
 
 const (
-	kindRaw     kind = iota // printed as hex
-	kindAddr                // IP address, maybe partial (prefix) or masked
-	kindIfname              // interface name, NUL padded
-	kindProto               // IP protocol number
-	kindNfproto             // layer 3 family number
-	kindPort                // big-endian 16 bit
-	kindCtState             // ct state bit set
-	kindImm                 // an immediate value, used by nat statements
+	kindRaw      kind = iota // printed as hex
+	kindAddr                 // IP address, maybe partial (prefix) or masked
+	kindIfname               // interface name, NUL padded
+	kindProto                // IP protocol number
+	kindNfproto              // layer 3 family number
+	kindPort                 // big-endian 16 bit
+	kindCtState              // ct state bit set
+	kindICMPType             // one byte, named as nft names it
+	kindImm                  // an immediate value, used by nat statements
 )
 
 // loaded is what a register holds.
@@ -197,6 +198,10 @@ func (rd *renderer) payload(e *expr.Payload) loaded {
 			}
 			return loaded{what: rd.l4 + " " + field, kind: kindPort}
 		}
+		if rd.l4 == "icmp" && off == 0 && n == 1 {
+			rd.drop(&rd.l4At)
+			return loaded{what: "icmp type", kind: kindICMPType}
+		}
 		return raw("th", off, n)
 	}
 	return raw("ll", off, n)
@@ -252,7 +257,7 @@ func (rd *renderer) cmp(e *expr.Cmp) {
 	case kindProto:
 		if len(e.Data) == 1 {
 			val = protoName(e.Data[0])
-			if eq && (val == "tcp" || val == "udp") {
+			if eq && (val == "tcp" || val == "udp" || val == "icmp") {
 				rd.l4, rd.l4At = val, len(rd.words)
 			}
 		}
@@ -270,6 +275,10 @@ func (rd *renderer) cmp(e *expr.Cmp) {
 					rd.l3, rd.l3At = "ip6", len(rd.words)
 				}
 			}
+		}
+	case kindICMPType:
+		if len(e.Data) == 1 {
+			val = icmpTypeName(e.Data[0])
 		}
 	case kindPort:
 		if len(e.Data) == 2 {

@@ -58,6 +58,12 @@ func match(e *expr.Match) string {
 	switch info := e.Info.(type) {
 	case *xt.Comment:
 		return "comment " + strconv.Quote(string(*info))
+	case *xt.Unknown:
+		// struct ipt_icmp: type, code range, inversion; nft prints the type
+		// by name when the codes cover all.
+		if e.Name == "icmp" && len(*info) >= 4 && (*info)[1] == 0 && (*info)[2] == 0xff && (*info)[3] == 0 {
+			return "icmp type " + icmpTypeName((*info)[0])
+		}
 	case *xt.ConntrackMtinfo1:
 		return conntrack(info.ConntrackMtinfoBase, uint16(info.StateMask))
 	case *xt.ConntrackMtinfo2:
@@ -81,4 +87,19 @@ func conntrack(b xt.ConntrackMtinfoBase, state uint16) string {
 		return "ct state ! " + s
 	}
 	return "ct state " + s
+}
+
+// icmpTypeName is nft's name for the ICMP types hardening rules use.
+func icmpTypeName(t byte) string {
+	switch t {
+	case 0:
+		return "echo-reply"
+	case 3:
+		return "destination-unreachable"
+	case 8:
+		return "echo-request"
+	case 11:
+		return "time-exceeded"
+	}
+	return strconv.Itoa(int(t))
 }

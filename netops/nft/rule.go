@@ -12,6 +12,8 @@ import (
 const tagPrefix = "cnilab:"
 
 // taggedRule is a rule body plus the key that makes adding it idempotent.
+// An empty key leaves the rule without the lab's comment; it is then known
+// by its text, as nft prints it.
 type taggedRule struct {
 	key   string
 	exprs []expr.Any
@@ -63,20 +65,30 @@ func apply(netns, table string, spec chainSpec, what string, rules []taggedRule,
 			if key, ok := comment(r.UserData); ok {
 				have[key] = true
 			}
+			have[textKey(r.Exprs)] = true
 		}
 	}
 
 	for _, r := range rules {
-		if have[r.key] {
+		key, ud := r.key, withComment(r.key)
+		if key == "" {
+			key, ud = textKey(r.exprs), nil
+		}
+		if have[key] {
 			continue
 		}
-		have[r.key] = true
-		c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: r.exprs, UserData: withComment(r.key)})
+		have[key] = true
+		c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: r.exprs, UserData: ud})
 	}
 	if err := c.Flush(); err != nil {
 		return wrap(err)
 	}
 	return nil
+}
+
+// textKey knows an untagged rule by its text, as nft prints it.
+func textKey(exprs []expr.Any) string {
+	return "text:" + render(nftables.TableFamilyIPv4, &nftables.Rule{Exprs: exprs})
 }
 
 // Rule user data is a list of type-length-value records shared with nft and

@@ -27,6 +27,9 @@ const DefaultHTTPTimeout = time.Second
 // learner the page and to look for a word in it.
 const maxBody = 4 << 10
 
+// maxDrain bounds how much more of a body HTTP reads and drops.
+const maxDrain = 16 << 20
+
 // HTTPRequest is one HTTP GET probe.
 type HTTPRequest struct {
 	Netns      string        // namespace to send the request from
@@ -210,6 +213,12 @@ func get(conn net.Conn, t target, deadline time.Time, timeout time.Duration) (re
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return resp, string(b), "body cut short: " + exchangeReason(err, timeout)
+	}
+	// The rest is read too, not kept: a page counts once all of it came,
+	// and a large one is what stalls behind an MTU black hole.
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+	if err != nil {
+		return resp, string(b), fmt.Sprintf("body cut short after %d bytes: %s", int64(len(b))+n, exchangeReason(err, timeout))
 	}
 	return resp, string(b), ""
 }
