@@ -56,7 +56,7 @@ counts twice), and lab exam end resets it all.`,
 	c.Flags().StringSliceVar(&tasks, "tasks", nil, "the tasks, by id, in order")
 	c.Flags().IntVar(&random, "random", 0, "draw this many tasks")
 	c.Flags().IntVar(&minutes, "minutes", 30, "the time allowed")
-	c.Flags().Int64Var(&seed, "seed", 0, "the draw of --random (the same seed, the same tasks)")
+	c.Flags().Int64Var(&seed, "seed", 0, "the draw of --random and each task's values (the same seed, the same exam; 0: canonical values)")
 	c.AddCommand(a.examStatusCmd(), a.examGradeCmd(), a.examEndCmd())
 	return c
 }

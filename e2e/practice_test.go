@@ -35,6 +35,13 @@ CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_de
 	// CNI_PATH with lab's plugin folder added, instead of a link.
 	"plugin-missing": `d=$(dirname $(readlink $CNI_PATH/loopback))
 CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH:$d $d/bridge < $LAB_NETD/00-demo.conf`,
+	// bridge(8) for the hairpin, nft for the masquerade.
+	"hairpin": `bridge link set dev veth-web hairpin on
+nft add table ip nat
+nft add chain ip nat postrouting '{ type nat hook postrouting priority srcnat; }'
+nft add rule ip nat postrouting ip saddr 172.18.0.3 ip daddr 172.18.0.3 tcp dport 80 masquerade`,
+	// Clamp the MSS to the path's MTU instead of lowering the container's.
+	"mtu": "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu",
 	"ipam-exhausted": `dir=$(jq -r .ipam.dataDir $LAB_NETD/00-demo.conf)/demo_br
 grep -l -e dead1 -e dead2 $dir/10.0.10.* | xargs rm
 CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`,
@@ -47,6 +54,11 @@ var wrongFixes = map[string]struct{ script, check string }{
 	"no-masquerade":    {"iptables -t nat -A POSTROUTING -s 172.30.0.0/24 -o bridge1 -j MASQUERADE", "client1-reaches-world"},
 	"forward-drop":     {"iptables -A FORWARD -s 172.30.0.0/24 -j ACCEPT", "client1-reaches-world"},
 	"dnat-output-only": {"iptables -t nat -A OUTPUT -p tcp --dport 8080 -j DNAT --to-destination 172.18.0.3:80", "host-gets-page-through-dnat"},
+	// Turning bridged iptables off: the hairpin works, kube-proxy would not.
+	"hairpin": {`sysctl -w net.bridge.bridge-nf-call-iptables=0
+iptables -t nat -A POSTROUTING -s 172.18.0.3 -d 172.18.0.3 -j MASQUERADE`, "bridge-calls-iptables"},
+	// Raising the tunnel's MTU: the page passes here, a real uplink would not.
+	"mtu": {"ip link set eth0 mtu 1500", "uplink-stays-1400"},
 	// Another container's address is released: the range is still full.
 	"ipam-exhausted": {`CNI_COMMAND=DEL CNI_CONTAINERID=other CNI_NETNS= CNI_IFNAME=eth0 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`, "ipam-holds-address"},
 }

@@ -68,7 +68,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, what string) error {
 	return nil
 }
 
-func sortedKeys(m map[string]bool) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

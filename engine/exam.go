@@ -105,6 +105,9 @@ func StartExam(opt ExamOptions) (*Exam, error) {
 	if len(ids) == 0 {
 		return nil, errors.New("an exam needs tasks: --tasks a,b,c or --random N")
 	}
+	if err := checkClaims(cat, ids); err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	e := &Exam{Started: now, Deadline: now.Add(opt.Minutes)}
 	var opened []string
@@ -120,6 +123,13 @@ func StartExam(opt ExamOptions) (*Exam, error) {
 		l, err := cat.Get(id)
 		if err != nil {
 			return nil, err
+		}
+		// With a seed, each task's values are drawn too (seed, seed+1, ...),
+		// so that two candidates given the same exam paste no answers.
+		if opt.Seed != 0 {
+			if l, err = l.Varied(opt.Seed + int64(i)); err != nil {
+				return nil, err
+			}
 		}
 		scope := fmt.Sprintf("%s%d", opt.Prefix, i+1)
 		s, err := Open(Options{Scope: scope, Lessons: opt.Lessons, Who: "lab exam " + id})
@@ -147,18 +157,46 @@ func StartExam(opt ExamOptions) (*Exam, error) {
 	return e, nil
 }
 
-// drawTasks picks n distinct tasks, scenarios and lessons alike.
+// drawTasks picks n distinct tasks, scenarios and lessons alike, never two
+// that claim the same machine-wide CNI network (they could not be set up
+// side by side).
 func drawTasks(cat *Catalog, n int, seed int64) ([]string, error) {
 	ids := cat.IDs()
-	if n > len(ids) {
-		return nil, fmt.Errorf("--random %d: there are %d tasks", n, len(ids))
-	}
 	if seed == 0 {
 		seed = time.Now().UnixNano()
 	}
 	r := rand.New(rand.NewSource(seed))
 	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-	return ids[:n], nil
+	var out []string
+	for _, id := range ids {
+		if len(out) < n && checkClaims(cat, append(out, id)) == nil {
+			out = append(out, id)
+		}
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("--random %d: at most %d tasks can be set up side by side (tasks that share a CNI network count once)", n, len(out))
+	}
+	return out, nil
+}
+
+// checkClaims refuses two tasks that claim the same host-local network of
+// /var/lib/cni/networks: one machine has one such folder, whatever scope
+// a task runs in.
+func checkClaims(cat *Catalog, ids []string) error {
+	owner := map[string]string{}
+	for _, id := range ids {
+		l, err := cat.Get(id)
+		if err != nil {
+			return err
+		}
+		for _, n := range l.IPAMNetworks {
+			if o, ok := owner[n]; ok {
+				return fmt.Errorf("tasks %s and %s both use the machine-wide CNI network %s: an exam can hold one of them", o, id, n)
+			}
+			owner[n] = id
+		}
+	}
+	return nil
 }
 
 // TaskGrade is one task of a graded exam.

@@ -38,6 +38,15 @@ type Lesson struct {
 	// OmitSteps are steps of the extended lesson (from 1) the scenario's
 	// given state leaves out.
 	OmitSteps []int
+	// Vary are the values a seed may change (vary.go); Seed is the seed
+	// this lesson was varied with, 0 for the canonical values.
+	Vary map[string]varySpec
+	Seed int64
+
+	source []byte            // the file as read, for Varied to read again
+	base   *Lesson           // the lesson it extends, resolved
+	varied map[string]string // the values the seed drew, by vary name
+	canon  *Lesson           // a varied lesson's canonical one
 }
 
 // Scenario reports whether the lesson is a break-fix scenario.
@@ -86,6 +95,13 @@ func (l *Lesson) EnvVars(s *netops.Scope) [][2]string {
 	// The pids of the lesson's running processes: PAUSE_PID=...
 	for job, pid := range s.Jobs() {
 		vars[strings.ToUpper(strings.ReplaceAll(job, "-", "_"))+"_PID"] = strconv.Itoa(pid)
+	}
+	// The values a seed drew: a swapped name as the scope calls it.
+	for k, val := range l.varied {
+		if spec := l.Vary[k]; len(spec.Swap) > 0 {
+			val = s.Netns(val)
+		}
+		vars[k] = val
 	}
 	vars["CNI_PATH"] = s.PluginDir()
 	vars["LAB_NETD"] = s.ConfDir()

@@ -37,6 +37,9 @@ type lessonFile struct {
 	// OmitSteps are steps of the extended lesson (from 1) a scenario's
 	// given state leaves out: the masquerade that is missing.
 	OmitSteps []int `yaml:"omit_steps"`
+	// Vary names the values `lab task --seed N` may change, so that an
+	// answer cannot be learnt by heart.
+	Vary map[string]varySpec `yaml:"vary"`
 }
 
 type stepFile struct {
@@ -171,9 +174,15 @@ func parse(data []byte) (*Lesson, error) {
 	}
 	l := &Lesson{ID: f.ID, Title: f.Title, Summary: f.Summary, Article: f.Article, Extends: f.Extends,
 		Namespaces: f.Namespaces, IPAMNetworks: f.IPAM, Env: f.Env, Task: f.Task,
-		Symptom: strings.TrimSpace(f.Symptom), Hints: f.Hints, Solution: f.Solution, OmitSteps: f.OmitSteps}
+		Symptom: strings.TrimSpace(f.Symptom), Hints: f.Hints, Solution: f.Solution, OmitSteps: f.OmitSteps,
+		Vary: f.Vary, source: data}
 	if l.ID == "" || l.Title == "" {
 		return nil, errAt(root, "lesson: id and title are required")
+	}
+	for _, n := range sortedKeys(f.Vary) {
+		if err := f.Vary[n].check(n); err != nil {
+			return nil, errAt(keyNode(root, "vary"), "%s", err)
+		}
 	}
 	declared := map[string]bool{netops.HostNetns: true, netops.WorldNetns: true}
 	for _, n := range l.Namespaces {
@@ -471,6 +480,7 @@ func resolveExtends(all []*Lesson) error {
 			}
 		}
 		l.Setup = append(setup, l.Setup...)
+		l.base = p
 		if l.Scenario() {
 			// A scenario's goal is the healthy state of what it breaks, and
 			// whatever checks it adds.

@@ -82,11 +82,20 @@ func (s *Session) Catalog() (*Catalog, error) {
 
 // Lesson finds a lesson by id (the error lists the valid ids), parsing only
 // that lesson and what it extends unless the catalog is loaded already.
+// When the scope holds that task set up with a seed, the lesson comes with
+// the seed's values.
 func (s *Session) Lesson(id string) (*Lesson, error) {
+	var l *Lesson
+	var err error
 	if s.catalog != nil {
-		return s.catalog.Get(id)
+		l, err = s.catalog.Get(id)
+	} else {
+		l, err = LoadLesson(s.opt.Lessons, id)
 	}
-	return LoadLesson(s.opt.Lessons, id)
+	if err != nil {
+		return nil, err
+	}
+	return l.Varied(s.heldSeed(id))
 }
 
 // Lessons lists the lessons in teaching order, without the break-fix
@@ -129,7 +138,7 @@ func (s *Session) Setup(ctx context.Context, l *Lesson, sink func(Event)) ([]str
 		s.scope.Reset()
 		return removed, err
 	}
-	return removed, nil
+	return removed, s.recordSeed(l)
 }
 
 // Steps applies every step of a lesson already set up, reporting each

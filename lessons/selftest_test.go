@@ -80,6 +80,15 @@ func TestSelfTest(t *testing.T) {
 			}
 			if l.Scenario() {
 				scenarioSelfTest(t, s, l)
+				if len(l.Vary) > 0 {
+					// The same with values drawn from a seed: the fault,
+					// the hints and the solution all move with them.
+					v, err := l.Varied(int64(1000 + i))
+					if err != nil {
+						t.Fatal(err)
+					}
+					scenarioSelfTest(t, s, v)
+				}
 				return
 			}
 
