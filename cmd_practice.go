@@ -3,9 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/cnilab/lab/engine"
+	"github.com/cnilab/lab/tui"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // scenarioItem is one line of `lab practice list --json`.
@@ -19,13 +23,27 @@ type scenarioItem struct {
 
 func (a *app) practiceCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:   "practice",
-		Short: "Break-fix scenarios: a lab with a fault to find and mend",
-		Long: `A scenario sets up a lab with a realistic fault (lab task ID). Find it with the
-tools a node has (ip, iptables, nft, tcpdump, lab capture) in lab shell, mend it,
-and grade it with lab verify ID. lab hint ID gives one more hint each time; lab
-solution ID shows the fix once a verify has failed.`,
-		Args: cobra.NoArgs,
+		Use:   "practice [ID]",
+		Short: "Practise lessons and break-fix scenarios, with live checks (the TUI)",
+		Long: `Open the practice TUI: the lessons to build and the break-fix scenarios to mend,
+with a mark on those done (/ filters, enter opens). Opening one sets it up as
+lab task does and shows the task, the lab shell command to work in from another
+terminal, and the end-state checks, which re-run by themselves as the kernel
+changes. h shows one more hint, s the solution once a verify has failed, v
+verifies, r starts over, esc goes back to the list. With ID, open that task.
+
+A scenario sets up a lab with a realistic fault. Find it with the tools a node
+has (ip, iptables, nft, tcpdump, lab capture) in lab shell, mend it, and the
+checks turn green. Without the TUI: lab task ID, lab verify ID, lab hint ID and
+lab solution ID do the same.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := ""
+			if len(args) == 1 {
+				id = args[0]
+			}
+			return a.practiceTUI(id)
+		},
 	}
 	var asJSON bool
 	list := &cobra.Command{
@@ -61,6 +79,31 @@ solution ID shows the fix once a verify has failed.`,
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	c.AddCommand(list)
 	return c
+}
+
+// practiceTUI runs the practice TUI over a session that holds the scope's
+// lock for its life, as the walkthrough's does.
+func (a *app) practiceTUI(id string) error {
+	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
+		return &exitError{code: 2, msg: "lab practice needs a terminal; without one, use lab task ID and lab verify ID"}
+	}
+	sess, err := a.session("practice", strings.TrimSpace("lab practice "+id))
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	// The whole catalog is read before the screen takes over, so a broken
+	// lesson file is an error on the terminal, not an empty list.
+	if _, err := sess.Catalog(); err != nil {
+		return err
+	}
+	opt := tui.Options{Practice: true}
+	if id != "" {
+		if opt.Lesson, err = sess.Lesson(id); err != nil {
+			return err
+		}
+	}
+	return tui.Run(sess, opt)
 }
 
 func (a *app) hintCmd() *cobra.Command {

@@ -44,6 +44,7 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
   lab run LESSON       apply a lesson, step by step, showing commands and diffs
   lab task LESSON      set up an exercise; build it by hand in "lab shell"
   lab verify LESSON    grade what is there now
+  lab practice         practise by hand with live checks: lessons and broken labs
   lab practice list    break-fix scenarios: lab task ID, find the fault, lab verify ID
   lab hint ID          one more hint; lab solution ID: the fix, after an attempt
   lab exam             several tasks under a clock; lab exam grade scores them

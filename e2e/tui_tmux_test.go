@@ -230,3 +230,34 @@ func TestTmuxByHand(t *testing.T) {
 	quitKeeping(t, tm, s)
 	want(t, lab(t, "reset", "--scope", s), 0)
 }
+
+// lab practice: a scenario opens with its live checks failing, h gives a
+// hint, s waits for an attempt, v is that attempt, and the fix typed in
+// lab shell turns the task solved on screen without a key press.
+func TestTmuxPractice(t *testing.T) {
+	t.Parallel()
+	s := newScope(t, "tuiprac")
+	tm := newTmux(t, "prac-"+s, 110, 40, labCmd("practice", "no-default-route", "--scope", s))
+	tm.waitFor("the task opens", "no-default-route", "Symptom", "sudo lab shell --scope "+s, "✗")
+	tm.send("s")
+	tm.waitFor("s before an attempt", "try first: press v to verify")
+	tm.send("h")
+	tm.waitFor("h", "hint 1/3")
+	tm.send("v")
+	tm.send("s")
+	tm.waitFor("s after a failed verify", "Solution", "ip route add default via 172.30.0.1")
+	typed := time.Now()
+	want(t, shell(t, s, "ip netns exec "+s+"-client1 ip route add default via 172.30.0.1"), 0)
+	screen := tm.waitFor("the checks pass by themselves", "✓ Solved")
+	t.Logf("solved on screen %s after the fix was typed (no key pressed)", time.Since(typed).Round(time.Millisecond))
+	if strings.Contains(screen, "✗") {
+		t.Errorf("a check still fails once solved:\n%s", screen)
+	}
+	tm.send("q")
+	if screen := tm.waitFor("q", "EXITED "); !strings.Contains(screen, "EXITED 0") {
+		t.Fatalf("lab practice did not exit 0:\n%s", screen)
+	}
+	waitGone(t, s)
+	want(t, lab(t, "verify", "no-default-route", "--scope", s), 0) // the lab stayed
+	want(t, lab(t, "reset", "--scope", s), 0)
+}

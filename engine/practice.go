@@ -48,8 +48,12 @@ func (s *Session) needHeld(l *Lesson) error {
 }
 
 // Hint returns the next hint of a scenario, or of a lesson's failed checks,
-// n of all. Each call reveals one more; the last one repeats.
+// n of all. Each call reveals one more; the last one repeats. It holds the
+// session's lock: a lesson's hints grade the live state, and the practice
+// file it rewrites is the one a verify running meanwhile writes too.
 func (s *Session) Hint(l *Lesson) (hint string, n, all int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := s.needHeld(l); err != nil {
 		return "", 0, 0, err
 	}
@@ -83,8 +87,10 @@ func (s *Session) Hint(l *Lesson) (hint string, n, all int, err error) {
 }
 
 // Solution returns a scenario's fix as bash, for `lab shell`, once a verify
-// of the task has failed: try first.
+// of the task has failed: try first. It holds the session's lock, as Hint.
 func (s *Session) Solution(l *Lesson) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !l.Scenario() {
 		return "", fmt.Errorf("%s is a lesson: its steps are its solution (lab script %s)", l.ID, l.ID)
 	}

@@ -212,9 +212,15 @@ func (s *Session) Reset() ([]string, error) {
 }
 
 // Watch reports that the kernel state of the lesson's namespaces may have
-// changed (netops.Watch): the by-hand mode re-checks on each report.
+// changed (netops.Watch), or the files its checks read: the scope's CNI
+// configs and plugins, and the IPAM folders. The by-hand mode and the
+// practice view re-check on each report.
 func (s *Session) Watch(ctx context.Context, l *Lesson) <-chan struct{} {
-	return netops.Watch(ctx, realNames(l, s.scope))
+	dirs := []string{s.scope.ConfDir(), s.scope.PluginDir(), s.scope.IPAMDir()}
+	for _, n := range l.IPAMNetworks {
+		dirs = append(dirs, netops.IPAMDirOf(n))
+	}
+	return netops.Watch(ctx, realNames(l, s.scope), dirs)
 }
 
 // Check grades step i's checks against the live state, without applying

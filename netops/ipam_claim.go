@@ -76,3 +76,6 @@ func removeIPAMDir(e Entry) (bool, error) {
 	}
 	return removed, nil
 }
+
+// IPAMDirOf is the folder a lesson's ipam_networks name stands for.
+func IPAMDirOf(name string) string { return ipamDir(name) }

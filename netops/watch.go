@@ -20,15 +20,21 @@ var (
 
 // Watch reports, on the returned channel, that the kernel state of the
 // named namespaces may have changed: a namespace appeared in or went from
-// /run/netns, a link, address, route or neighbour changed in one of them
-// (netlink notifications, including namespaces created after the watch
-// began), or a second passed (the fallback for nftables and sysctls).
+// /run/netns, a link, address, route or permanent neighbour changed in one
+// of them (netlink notifications, including namespaces created after the
+// watch began), or the once-a-second look at what sends no notification
+// found a change: their nftables rules and sysctls (watchedSysctls), and
+// the files under dirs (CNI configs, plugins, IPAM reservations).
 // Bursts are debounced; a change the reader has not taken yet is not
 // queued twice. The first change comes once the watch is in place. The
 // channel is closed when ctx ends.
 //
-// Equivalent to: `ip monitor` in every namespace, and `inotifywait /run/netns`
-func Watch(ctx context.Context, names []string) <-chan struct{} {
+// What traffic alone changes (learned neighbours, rule counters) is not a
+// change: the checks' own probes would otherwise wake the watch forever.
+//
+// Equivalent to: `ip monitor` in every namespace, `inotifywait /run/netns`,
+// and `nft list ruleset`, `sysctl`, `ls -lR DIRS` each second
+func Watch(ctx context.Context, names, dirs []string) <-chan struct{} {
 	raw := make(chan struct{}, 1)
 	poke := func() {
 		select {
@@ -43,6 +49,7 @@ func Watch(ctx context.Context, names []string) <-chan struct{} {
 		tick := time.NewTicker(watchPoll)
 		defer tick.Stop()
 		var quiet <-chan time.Time
+		last := fingerprint(names, dirs)
 		for {
 			select {
 			case <-ctx.Done():
@@ -50,7 +57,10 @@ func Watch(ctx context.Context, names []string) <-chan struct{} {
 			case <-raw:
 				quiet = time.After(watchDebounce)
 			case <-tick.C:
-				quiet = time.After(0)
+				if fp := fingerprint(names, dirs); fp != last {
+					last = fp
+					quiet = time.After(0)
+				}
 			case <-quiet:
 				quiet = nil
 				select {
@@ -148,16 +158,25 @@ func subscribeNetns(ctx context.Context, name string, poke func()) error {
 	if err := netlink.NeighSubscribeWithOptions(neighs, done, netlink.NeighSubscribeOptions{Namespace: &nsh, ErrorCallback: onErr}); err != nil {
 		return err
 	}
-	go drain(links, poke)
-	go drain(addrs, poke)
-	go drain(routes, poke)
-	go drain(neighs, poke)
+	go drain(links, poke, nil)
+	go drain(addrs, poke, nil)
+	go drain(routes, poke, nil)
+	go drain(neighs, poke, typedNeigh)
 	return nil
 }
 
-// drain pokes for every update until the subscription closes its channel.
-func drain[T any](ch <-chan T, poke func()) {
-	for range ch {
-		poke()
+// typedNeigh tells a neighbour someone set (`ip neigh add ... permanent`)
+// from one the kernel learnt from traffic, which comes and goes by itself.
+func typedNeigh(u netlink.NeighUpdate) bool {
+	return u.State&(netlink.NUD_PERMANENT|netlink.NUD_NOARP) != 0
+}
+
+// drain pokes for every update that counts (all when counts is nil) until
+// the subscription closes its channel.
+func drain[T any](ch <-chan T, poke func(), counts func(T) bool) {
+	for u := range ch {
+		if counts == nil || counts(u) {
+			poke()
+		}
 	}
 }

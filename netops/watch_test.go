@@ -28,7 +28,7 @@ func TestWatchSeesNotifications(t *testing.T) {
 	t.Cleanup(func() { ns.Delete(first); ns.Delete(later) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	changes := Watch(ctx, []string{first, later})
+	changes := Watch(ctx, []string{first, later}, nil)
 	wait := func(what string) {
 		t.Helper()
 		select {

@@ -71,15 +71,21 @@ func (a *App) View() tea.View {
 
 // Options of Run.
 type Options struct {
-	Lesson *engine.Lesson // nil: open the picker
+	Lesson *engine.Lesson // nil: open the picker (the practice list)
 	Demo   bool
 	Pace   time.Duration
+	// Practice runs `lab practice`: lessons and scenarios as tasks with
+	// live checks, instead of the walkthrough.
+	Practice bool
 }
 
 // Run runs the TUI until the learner quits. Colour follows NO_COLOR.
 func Run(eng Engine, opt Options) error {
-	color := os.Getenv("NO_COLOR") == ""
-	app := NewApp(eng, NewStyles(color, false), opt.Lesson, WalkOptions{Demo: opt.Demo, Pace: opt.Pace})
-	_, err := tea.NewProgram(app).Run()
+	st := NewStyles(os.Getenv("NO_COLOR") == "", false)
+	var m tea.Model = NewApp(eng, st, opt.Lesson, WalkOptions{Demo: opt.Demo, Pace: opt.Pace})
+	if opt.Practice {
+		m = NewPractice(eng, st, opt.Lesson)
+	}
+	_, err := tea.NewProgram(m).Run()
 	return err
 }

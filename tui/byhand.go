@@ -113,6 +113,15 @@ func (w *Walk) onLiveChecked(msg liveCheckedMsg) tea.Cmd {
 	return nil
 }
 
+// shellCommand is what the learner types in another terminal to work in
+// the scope's lab.
+func shellCommand(scope string) string {
+	if scope == engine.DefaultScope {
+		return "sudo lab shell"
+	}
+	return "sudo lab shell --scope " + scope
+}
+
 func allPassed(cs []engine.CheckResult) bool {
 	for _, c := range cs {
 		if !c.Passed {
@@ -127,10 +136,7 @@ func allPassed(cs []engine.CheckResult) bool {
 func (w *Walk) byHandContent(i int, s stepState, width int) string {
 	st := w.st
 	var b strings.Builder
-	shell := "sudo lab shell"
-	if scope := w.eng.ScopeName(); scope != engine.DefaultScope {
-		shell += " --scope " + scope
-	}
+	shell := shellCommand(w.eng.ScopeName())
 	if s.doneByHand {
 		b.WriteString(st.Pass.Render("✓ done by hand") + st.Subtle.Render(" — press n for the next step") + "\n")
 		b.WriteString(w.gap() + st.Section.Render("Checks") + "\n")

@@ -82,7 +82,12 @@ func (w *Walk) result(s stepState, width int) string {
 
 // checks renders check results: a mark, the title, the detail, the hint.
 func (w *Walk) checks(cs []engine.CheckResult, width int) string {
-	st := w.st
+	return renderChecks(w.st, cs, width)
+}
+
+// renderChecks is the one look of check results, in a step, in a verify
+// report and in a practice task's live checks.
+func renderChecks(st Styles, cs []engine.CheckResult, width int) string {
 	var b strings.Builder
 	for _, c := range cs {
 		mark := st.Pass.Render("✓")

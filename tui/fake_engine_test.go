@@ -44,6 +44,15 @@ type fakeEngine struct {
 	liveChanges int
 	failLive    int
 	checks      int
+
+	// Practice: Grade fails its first failGrade gradings, then passes;
+	// every Watch's context is kept, to see it cancelled; a failed Verify
+	// opens the solution's gate until the next Setup, as the session's.
+	failGrade int
+	grades    int
+	watches   []context.Context
+	hints     map[string]int
+	attempted map[string]bool
 }
 
 func newFakeEngine(t testing.TB) *fakeEngine {
@@ -56,7 +65,8 @@ func newFakeEngine(t testing.TB) *fakeEngine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fakeEngine{cat: cat, scope: s, done: map[string]bool{}, stepErr: map[int]error{}, failCheck: map[int]bool{}}
+	return &fakeEngine{cat: cat, scope: s, done: map[string]bool{}, stepErr: map[int]error{}, failCheck: map[int]bool{},
+		hints: map[string]int{}, attempted: map[string]bool{}}
 }
 
 // lesson is a lesson of the embedded catalog, by id.
@@ -105,8 +115,25 @@ func (f *fakeEngine) countPrefix(p string) int {
 }
 
 func (f *fakeEngine) Lessons() []*engine.Lesson { return f.cat.Walkthroughs() }
-func (f *fakeEngine) Done(id string) bool       { return f.done[id] }
-func (f *fakeEngine) ScopeName() string         { return cmp.Or(f.scopeName, netops.DefaultScope) }
+func (f *fakeEngine) Done(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.done[id]
+}
+func (f *fakeEngine) ScopeName() string { return cmp.Or(f.scopeName, netops.DefaultScope) }
+
+// Tasks are the lessons, then the scenarios, as the session lists them.
+func (f *fakeEngine) Tasks() []*engine.Lesson {
+	out := f.cat.Walkthroughs()
+	for _, l := range f.cat.Lessons {
+		if l.Scenario() {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (f *fakeEngine) Symptom(l *engine.Lesson) string { return l.Text(f.scope, l.Symptom) }
 
 // Texts renders the texts for the default scope, as the session would: in
 // scope "lab" a lesson namespace keeps its plain name, so a text without
@@ -127,6 +154,10 @@ func (f *fakeEngine) textsCalls() int {
 
 func (f *fakeEngine) Setup(_ context.Context, l *engine.Lesson, _ func(engine.Event)) ([]string, error) {
 	f.record("setup %s", l.ID)
+	f.mu.Lock()
+	delete(f.hints, l.ID) // a fresh stage starts the hints and the gate over
+	delete(f.attempted, l.ID)
+	f.mu.Unlock()
 	return nil, f.setupErr
 }
 
@@ -179,6 +210,15 @@ func (f *fakeEngine) Verify(l *engine.Lesson) (engine.Report, error) {
 		}
 		rep.Checks = append(rep.Checks, r)
 	}
+	// Recorded, as the session does: a pass as progress, a failure as the
+	// attempt that opens the solution's gate.
+	f.mu.Lock()
+	if rep.Passed {
+		f.done[l.ID] = true
+	} else {
+		f.attempted[l.ID] = true
+	}
+	f.mu.Unlock()
 	return rep, nil
 }
 
@@ -360,10 +400,76 @@ func (f *fakeEngine) Check(l *engine.Lesson, i int) ([]engine.CheckResult, error
 
 // Watch reports liveChanges changes, as many kernel changes, then ends.
 func (f *fakeEngine) Watch(ctx context.Context, l *engine.Lesson) <-chan struct{} {
+	f.mu.Lock()
+	f.watches = append(f.watches, ctx)
+	f.mu.Unlock()
 	ch := make(chan struct{}, f.liveChanges)
 	for range f.liveChanges {
 		ch <- struct{}{}
 	}
 	close(ch)
 	return ch
+}
+
+// Grade grades the end state as Verify does, recording no attempt: its
+// first failGrade gradings fail their first check, with a hint.
+func (f *fakeEngine) Grade(l *engine.Lesson) (engine.Report, error) {
+	f.mu.Lock()
+	f.grades++
+	n := f.grades
+	f.mu.Unlock()
+	f.record("grade %s", l.ID)
+	rep := engine.Report{Lesson: l.ID, Passed: true}
+	for k, c := range l.Verify {
+		r := f.checkResult(l, c)
+		if k == 0 && n <= f.failGrade {
+			r.Passed, r.Detail, r.Hint = false, "no reply", "look at the default route of client1"
+			rep.Passed = false
+		}
+		rep.Checks = append(rep.Checks, r)
+	}
+	return rep, nil
+}
+
+// Hint returns a scenario's hints one more each call, the last one
+// repeating; a lesson has one, as if one check failed.
+func (f *fakeEngine) Hint(l *engine.Lesson) (string, int, int, error) {
+	f.record("hint %s", l.ID)
+	hints := l.Hints
+	if len(hints) == 0 {
+		hints = []string{"veth-client in client is up: run: ip netns exec client ip link set veth-client up"}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.hints[l.ID] < len(hints) {
+		f.hints[l.ID]++
+	}
+	n := f.hints[l.ID]
+	return l.Text(f.scope, hints[n-1]), n, len(hints), nil
+}
+
+// Solution refuses a lesson, and a scenario before a failed Verify,
+// with the session's errors.
+func (f *fakeEngine) Solution(l *engine.Lesson) (string, error) {
+	f.record("solution %s", l.ID)
+	if !l.Scenario() {
+		return "", fmt.Errorf("%s is a lesson: its steps are its solution (lab script %s)", l.ID, l.ID)
+	}
+	f.mu.Lock()
+	tried := f.attempted[l.ID]
+	f.mu.Unlock()
+	if !tried {
+		return "", fmt.Errorf("%w: try first, then lab verify %s", engine.ErrNoAttempt, l.ID)
+	}
+	return l.Text(f.scope, l.Solution), nil
+}
+
+// watchCtx is the context of the i-th Watch.
+func (f *fakeEngine) watchCtx(i int) context.Context {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if i >= len(f.watches) {
+		return nil
+	}
+	return f.watches[i]
 }

@@ -57,6 +57,17 @@ var goldenStates = []goldenState{
 	{"quit_dialog", func(t *testing.T, f *fakeEngine, w, h int) *driver {
 		return walkAt(t, f, "veth", w, h).keys("n", "q")
 	}},
+	{"practice_list", func(t *testing.T, f *fakeEngine, w, h int) *driver {
+		f.done["veth"], f.done["no-masquerade"] = true, true
+		return newDriver(t, NewPractice(f, plain, nil)).init().size(w, h)
+	}},
+	{"practice_task", func(t *testing.T, f *fakeEngine, w, h int) *driver {
+		f.failGrade = 100
+		return newDriver(t, NewPractice(f, plain, f.lesson(t, "no-masquerade"))).size(w, h).init().keys("h")
+	}},
+	{"practice_solved", func(t *testing.T, f *fakeEngine, w, h int) *driver {
+		return newDriver(t, NewPractice(f, plain, f.lesson(t, "veth"))).size(w, h).init()
+	}},
 	{"complete", func(t *testing.T, f *fakeEngine, w, h int) *driver {
 		d := walkAt(t, f, "veth", w, h)
 		for range 8 {

@@ -18,6 +18,16 @@ type KeyMap struct {
 	Back     key.Binding
 	Keep     key.Binding
 	Reset    key.Binding
+
+	// `lab practice`: the list opens a task; in a task h, s and r act on
+	// it and esc or b go back to the list. The list's own keys (bubbles'
+	// list binds h and l to pages) are never these, since a key reaches
+	// one view only.
+	Open     key.Binding
+	Hint     key.Binding
+	Solution key.Binding
+	Restart  key.Binding
+	List     key.Binding
 }
 
 // NewKeyMap returns the walkthrough's keys; demo adds pause.
@@ -36,6 +46,11 @@ func NewKeyMap(demo bool) KeyMap {
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		Keep:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "keep the lab")),
 		Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset it")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
+		Restart:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "start over")),
+		List:     key.NewBinding(key.WithKeys("esc", "b"), key.WithHelp("esc/b", "list")),
 	}
 	if demo {
 		k.Pause.SetEnabled(true)
@@ -57,3 +72,25 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Help, k.Back, k.Quit},
 	}
 }
+
+// taskHelp is the help of a task in `lab practice`: the same KeyMap, the
+// keys a task answers to.
+type taskHelp struct{ k KeyMap }
+
+func (h taskHelp) ShortHelp() []key.Binding {
+	k := h.k
+	return []key.Binding{k.Hint, k.Solution, k.Verify, k.Restart, k.List, k.Help, k.Quit}
+}
+
+func (h taskHelp) FullHelp() [][]key.Binding {
+	k := h.k
+	return [][]key.Binding{
+		{k.Hint, k.Solution, k.Verify},
+		{k.Restart, k.List, k.Scroll},
+		{k.Help, k.Quit},
+	}
+}
+
+// listHelp is what the practice list adds to the list's own help (↑/↓,
+// pages, / filter, ? more): how to open a task and how to leave.
+func (k KeyMap) listHelp() []key.Binding { return []key.Binding{k.Open, k.Quit} }

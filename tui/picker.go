@@ -43,13 +43,19 @@ func NewPicker(eng Engine, st Styles) *Picker {
 	for _, l := range eng.Lessons() {
 		items = append(items, lessonItem{l: l, done: eng.Done(l.ID)})
 	}
+	return &Picker{list: newList(items, "cnilab — container networking, for real", st)}
+}
+
+// newList is a bubbles list as the TUI's lists are: titled, without a
+// status bar, in the styles' colours or none.
+func newList(items []list.Item, title string, st Styles) list.Model {
 	d := list.NewDefaultDelegate()
 	d.Styles = list.NewDefaultItemStyles(true)
 	if !st.Color {
 		d.Styles = plainItemStyles()
 	}
 	lm := list.New(items, d, 80, 20)
-	lm.Title = "cnilab — container networking, for real"
+	lm.Title = title
 	lm.SetShowStatusBar(false)
 	// The app decides what quits; the list would re-enable its own quit
 	// keys after every update otherwise.
@@ -60,7 +66,7 @@ func NewPicker(eng Engine, st Styles) *Picker {
 		// The list copied its dots from the coloured styles when it was made.
 		lm.Paginator.ActiveDot, lm.Paginator.InactiveDot = "•", "·"
 	}
-	return &Picker{list: lm}
+	return lm
 }
 
 func (p *Picker) SetSize(w, h int) { p.list.SetSize(w, h) }
