@@ -13,6 +13,7 @@ func (a *app) scriptCmd() *cobra.Command {
 		Short: "Print the bash a learner would type for the lesson's steps",
 		Long: `Print the commands of the lesson's steps as a bash script (iproute2, nft), for
 "lab shell" after "lab task LESSON": piped into it, it passes "lab verify LESSON".
+Each check follows as comments: the ping, curl, tcpdump or ip command that shows it.
   sudo lab task veth && sudo lab script veth | sudo lab shell && sudo lab verify veth`,
 		Args: a.oneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {

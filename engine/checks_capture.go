@@ -15,14 +15,18 @@ import (
 // rewritten to 172.17.0.33 on eth0, the destination rewritten to 172.18.0.3
 // on docker0, ARP on a bridge. It proves on the wire what the other checks
 // infer. Other checks run at the same time, so a match should name both
-// ends of the packet it looks for.
+// ends of the packet it looks for. NoMatch is a packet that must not cross
+// meanwhile: the reply that never comes, the unicast a bridge does not
+// flood. The capture is not promiscuous, as `tcpdump -p`: a bridge device
+// sees what the bridge floods or sends to the host, not every frame.
 type CaptureCheck struct {
-	Netns string      `yaml:"netns"`
-	Dev   string      `yaml:"dev"`
-	Match string      `yaml:"match"`
-	Ping  *ReachCheck `yaml:"ping"`
-	HTTP  *HTTPCheck  `yaml:"http"`
-	TCP   *ReachCheck `yaml:"tcp"`
+	Netns   string      `yaml:"netns"`
+	Dev     string      `yaml:"dev"`
+	Match   string      `yaml:"match"`
+	NoMatch string      `yaml:"no_match"`
+	Ping    *ReachCheck `yaml:"ping"`
+	HTTP    *HTTPCheck  `yaml:"http"`
+	TCP     *ReachCheck `yaml:"tcp"`
 }
 
 // captureBound limits a capture that sees no end of packets.
@@ -79,30 +83,55 @@ func (c CaptureCheck) target() string {
 }
 
 func (c CaptureCheck) Describe(r netops.Resolver) string {
-	return fmt.Sprintf("on %s in %s, while %s: %q", c.Dev, r.Netns(orHost(c.Netns)), c.probe().Describe(r), c.Match)
+	d := fmt.Sprintf("on %s in %s, while %s: %q", c.Dev, r.Netns(orHost(c.Netns)), c.probe().Describe(r), c.Match)
+	if c.NoMatch != "" {
+		d += fmt.Sprintf(" and no %q", c.NoMatch)
+	}
+	return d
 }
 
-func (c CaptureCheck) Evaluate(e *Eval) Outcome {
+func (c CaptureCheck) Evaluate(e *Eval) Outcome { return c.listen(e).Evaluate(e) }
+
+// listening is a capture check whose capture has started.
+type listening struct {
+	CaptureCheck
+	sess *capture.Session
+	err  error
+}
+
+// listen starts the capture: grade starts every capture of a batch before
+// any probe of the batch runs.
+func (c CaptureCheck) listen(e *Eval) Check {
 	real := e.Scope.Netns(orHost(c.Netns))
 	sess, err := capture.Start(capture.Options{Netns: real, Iface: c.Dev, Timeout: captureBound})
-	if err != nil {
-		return fail(err.Error())
+	return listening{CaptureCheck: c, sess: sess, err: err}
+}
+
+func (c listening) Evaluate(e *Eval) Outcome {
+	if c.err != nil {
+		return fail(c.err.Error())
 	}
+	real, sess := e.Scope.Netns(orHost(c.Netns)), c.sess
 	probed := c.probe().Evaluate(e)
 	// No wait: Stop drains every frame the kernel queued before it, and the
 	// probe's packets were queued to the capture socket as they crossed the
 	// link, before the probe could see its answer.
 	pkts := sess.Stop()
 	var lines []string
-	var hit string
+	var hit, unwanted string
 	for _, p := range pkts {
 		lines = append(lines, p.Line)
 		if hit == "" && globMatch(p.Line, c.Match) {
 			hit = p.Line
 		}
+		if unwanted == "" && c.NoMatch != "" && globMatch(p.Line, c.NoMatch) {
+			unwanted = p.Line
+		}
 	}
 	o := Outcome{Lines: lines}
 	switch {
+	case hit != "" && unwanted != "":
+		o.Detail = fmt.Sprintf("%s; but also %s, which should not cross %s in %s", hit, unwanted, c.Dev, real)
 	case hit != "":
 		o.Passed, o.Detail = true, hit
 	case len(lines) == 0:

@@ -17,12 +17,27 @@ func grade(l *Lesson, s *netops.Scope, checks []CheckSpec, snap *snapshot.Snapsh
 	// only when a title or hint names one.
 	env := sync.OnceValue(func() map[string]string { return l.envMap(s) })
 	out := make([]CheckResult, len(checks))
+	// A capture listens before any check of the batch sends a packet: the
+	// ARP request the first ping triggers is on the wire only once.
+	run := make([]Check, len(checks))
+	for i, c := range checks {
+		run[i] = c.Check
+		if l, ok := c.Check.(listener); ok {
+			run[i] = l.listen(e)
+		}
+	}
 	var wg sync.WaitGroup
 	for i, c := range checks {
-		wg.Go(func() { out[i] = result(s, c, c.Check.Evaluate(e), env) })
+		wg.Go(func() { out[i] = result(s, c, run[i].Evaluate(e), env) })
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// listener is a check that must be listening before the probes of the
+// checks graded with it start; listen returns the check, listening.
+type listener interface {
+	listen(e *Eval) Check
 }
 
 func result(s *netops.Scope, c CheckSpec, o Outcome, env func() map[string]string) CheckResult {

@@ -76,16 +76,21 @@ func (sr StepResult) Passed() bool {
 	return true
 }
 
-// Step applies step i: snapshot, apply, snapshot, diff, checks. A step is
-// never left half done: ctx only releases a test's pause point.
+// Step applies step i: snapshot, apply, checks, snapshot, diff. The closing
+// snapshot comes after the checks, so the diff shows what their probes made
+// happen too: neighbours and learned MACs after the first ping, the NAT
+// translations in conntrack. A step is never left half done: ctx only
+// releases a test's pause point.
 func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error) {
 	s, st := r.Scope, l.Steps[i]
 	r.emit(Event{Type: StepStarted, Lesson: l.ID, Step: i, Title: st.Title})
 	names := realNames(l, s)
-	before, err := snapshot.TakeAllRules(names)
+	before, err := snapshot.TakeFull(names)
 	if err != nil {
 		return StepResult{}, err
 	}
+	nat := snapshot.WatchNAT(names)
+	defer nat.Close()
 	var res StepResult
 	for j, op := range st.Do {
 		res.Commands = append(res.Commands, op.Op.Commands(s)...)
@@ -103,14 +108,24 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 	if err != nil {
 		return res, err
 	}
-	after = snapshot.WithRules(after)
-	res.Diff = snapshot.Compare(before, after, false)
-	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Diff: res.Diff})
+	closing := after
 	if len(st.Check) > 0 {
 		if res.Checks, err = grade(l, s, st.Check, &after); err != nil {
 			return res, err
 		}
+		// What the probes changed: only what a full snapshot adds, and
+		// the neighbours, can differ from after.
+		if closing, err = snapshot.TakeAll(names); err != nil {
+			return res, err
+		}
 	}
+	closing = snapshot.WithFull(closing)
+	heard := nat.Close()
+	for i := range closing.Namespaces {
+		closing.Namespaces[i].Conntrack = heard[closing.Namespaces[i].Name]
+	}
+	res.Diff = snapshot.Compare(before, closing)
+	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Diff: res.Diff})
 	for _, c := range res.Checks {
 		r.emit(Event{Type: CheckDone, Lesson: l.ID, Step: i, Title: st.Title, Check: c})
 	}

@@ -16,19 +16,37 @@ const vethScriptLab = "#!/usr/bin/env bash\n" +
 # 1. Create two network namespaces
 ip netns add client
 ip netns add server
+# check: netns client exists
+# ip netns list | grep -w client
+# check: netns server exists
+# ip netns list | grep -w server
 
 # 2. Lay a veth cable between them
 ip link add veth-client netns client type veth peer name veth-server netns server
+# check: veth-client in client is a veth to veth-server in server
+# ip netns exec client ip -d link show veth-client
 
 # 3. Give each end an address
 ip netns exec client ip addr add 10.0.0.11/24 dev veth-client
 ip netns exec server ip addr add 10.0.0.12/24 dev veth-server
+# check: veth-client in client has 10.0.0.11/24
+# ip netns exec client ip -4 addr show dev veth-client
+# check: veth-server in server has 10.0.0.12/24
+# ip netns exec server ip -4 addr show dev veth-server
 
 # 4. Bring both ends up and ping across
 ip netns exec client ip link set veth-client up
 ip netns exec server ip link set veth-server up
+# check: client pings 10.0.0.12
 # ip netns exec client ping -c 1 -W 1 10.0.0.12
+# check: server pings 10.0.0.11
 # ip netns exec server ping -c 1 -W 1 10.0.0.11
+
+# lab verify veth also grades
+# check: veth-client in client is up
+# ip netns exec client ip link show veth-client
+# check: veth-server in server is up
+# ip netns exec server ip link show veth-server
 `
 
 const vethScriptT1 = "#!/usr/bin/env bash\n" +
@@ -39,19 +57,37 @@ const vethScriptT1 = "#!/usr/bin/env bash\n" +
 # 1. Create two network namespaces
 ip netns add t1-client
 ip netns add t1-server
+# check: netns t1-client exists
+# ip netns list | grep -w t1-client
+# check: netns t1-server exists
+# ip netns list | grep -w t1-server
 
 # 2. Lay a veth cable between them
 ip link add veth-client netns t1-client type veth peer name veth-server netns t1-server
+# check: veth-client in t1-client is a veth to veth-server in t1-server
+# ip netns exec t1-client ip -d link show veth-client
 
 # 3. Give each end an address
 ip netns exec t1-client ip addr add 10.0.0.11/24 dev veth-client
 ip netns exec t1-server ip addr add 10.0.0.12/24 dev veth-server
+# check: veth-client in t1-client has 10.0.0.11/24
+# ip netns exec t1-client ip -4 addr show dev veth-client
+# check: veth-server in t1-server has 10.0.0.12/24
+# ip netns exec t1-server ip -4 addr show dev veth-server
 
 # 4. Bring both ends up and ping across
 ip netns exec t1-client ip link set veth-client up
 ip netns exec t1-server ip link set veth-server up
+# check: t1-client pings 10.0.0.12
 # ip netns exec t1-client ping -c 1 -W 1 10.0.0.12
+# check: t1-server pings 10.0.0.11
 # ip netns exec t1-server ping -c 1 -W 1 10.0.0.11
+
+# lab verify veth --scope t1 also grades
+# check: veth-client in t1-client is up
+# ip netns exec t1-client ip link show veth-client
+# check: veth-server in t1-server is up
+# ip netns exec t1-server ip link show veth-server
 `
 
 func scriptOf(t *testing.T, l *Lesson, scope string) string {
@@ -147,12 +183,13 @@ func TestScriptRoutePingComments(t *testing.T) {
 	route, _ := c.Get("route")
 	got := scriptOf(t, route, "t1")
 	for _, want := range []string{
-		"\n# 1. The host is unreachable\n# ip netns exec t1-client1 ping -c 1 -W 1 172.17.0.33  (fails: network is unreachable)\n",
-		"\n# ip netns exec t1-client1 ping -c 1 -W 1 172.17.0.1  (gets no reply yet)\n",
-		"\n# 4. Let the host forward\nsysctl -w net.ipv4.ip_forward=1\n",
+		"\n# 1. The host is unreachable\n# check: t1-client1 cannot reach 172.17.0.33 (network is unreachable)\n" +
+			"# ip netns exec t1-client1 ping -c 1 -W 1 172.17.0.33  (fails: network is unreachable)\n",
+		"\n# check: t1-client1 cannot reach 172.17.0.1\n# ip netns exec t1-client1 ping -c 1 -W 1 172.17.0.1  (gets no reply yet)\n",
+		"\n# 4. Let the host forward\nsysctl -w net.ipv4.ip_forward=1\n# check: t1-host has net.ipv4.ip_forward = 1\n# sysctl net.ipv4.ip_forward\n",
 		"\n# 5. Masquerade what leaves through eth0\nnft add table ip cnilab\n" + postroutingChainLine +
 			"\nnft add rule ip cnilab postrouting ip saddr 172.30.0.0/24 oifname eth0 masquerade\n" +
-			"# ip netns exec t1-client1 ping -c 1 -W 1 172.17.0.1\n",
+			"# check: t1-client1 pings 172.17.0.1\n# ip netns exec t1-client1 ping -c 1 -W 1 172.17.0.1\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("route script lacks %q:\n%s", want, got)

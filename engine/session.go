@@ -178,13 +178,13 @@ func (s *Session) Topology(l *Lesson) (snapshot.Snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if l != nil {
-		return snapshot.TakeAllRules(s.scope.LessonFirst(realNames(l, s.scope)))
+		return snapshot.TakeFull(s.scope.LessonFirst(realNames(l, s.scope)))
 	}
 	names, err := s.scope.Namespaces()
 	if err != nil {
 		return snapshot.Snapshot{}, err
 	}
-	return snapshot.TakeAllRules(s.scope.LessonFirst(names))
+	return snapshot.TakeFull(s.scope.LessonFirst(names))
 }
 
 // Env is the values the lesson's task names (HOST_IP, CNI_PATH, PAUSE_PID,

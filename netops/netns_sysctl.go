@@ -14,8 +14,13 @@ import (
 // the machine's own namespace when net.core.devconf_inherit_init_net says
 // so, never from its creator: a machine with strict rp_filter or forwarding
 // on would otherwise change what the lessons show. Lessons turn forwarding
-// on themselves where the article does.
+// on themselves where the article does. IPv6 is off, as Docker leaves a
+// container without --ipv6: no lesson uses it, and its router and neighbour
+// solicitations (duplicate address detection, MLD reports) would fill the
+// captures that should show the lesson's packets.
 var NetnsDefaults = []struct{ Key, Value string }{
+	{"net.ipv6.conf.all.disable_ipv6", "1"},
+	{"net.ipv6.conf.default.disable_ipv6", "1"},
 	{"net.ipv4.ip_forward", "0"},
 	{"net.ipv4.conf.all.rp_filter", "0"},
 	{"net.ipv4.conf.default.rp_filter", "0"},

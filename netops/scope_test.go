@@ -68,7 +68,7 @@ func TestBaseIdempotent(t *testing.T) {
 		t.Fatalf("second EnsureBase: %v", err)
 	}
 	after, _ := snapshot.TakeAll(names)
-	if d := snapshot.Compare(before, after, false); !d.Empty() {
+	if d := snapshot.Compare(before, after); !d.Empty() {
 		t.Errorf("second EnsureBase changed: %+v", d.Changes)
 	}
 	host, _ := after.Find(s.Netns("host"))

@@ -105,7 +105,7 @@ func bashIn(t *testing.T, netns string, lines []string) {
 
 var (
 	counterValues = regexp.MustCompile(`counter packets \d+ bytes \d+`)
-	commentRE = regexp.MustCompile(` comment "[^"]*"`)
+	commentRE     = regexp.MustCompile(` comment "[^"]*"`)
 	// nft prints a rule's user data where it would print a blank line.
 	userdata = regexp.MustCompile(`(?m)^([ \t]*userdata = .*)?\n`)
 	ruleHead = regexp.MustCompile(`(?m)^(\S+ \S+ \S+)(?: \d+)+$`)

@@ -22,13 +22,14 @@ func byChain(a, b string) int {
 type Change struct {
 	Netns string `json:"netns"`
 	Sign  byte   `json:"sign"` // '+' or '-'
-	Kind  string `json:"kind"` // "netns", "link", "addr", "route", "rule", "neigh"
+	Kind  string `json:"kind"` // "netns", "link", "addr", "route", "sysctl", "rule", "neigh", "fdb", "conntrack"
 	Line  string `json:"line"`
 }
 
 // Diff is what changed between two snapshots, ordered for reading: by
 // namespace (after's order, then removed ones), then netns, links, addrs,
-// routes, rules, neighs, and '-' before '+' for the same object.
+// routes, sysctls, rules, neighs, fdb, conntrack, and '-' before '+' for the
+// same object.
 type Diff struct {
 	Changes []Change `json:"changes"`
 }
@@ -36,31 +37,38 @@ type Diff struct {
 // Empty reports whether nothing changed.
 func (d Diff) Empty() bool { return len(d.Changes) == 0 }
 
-// Compare lists what changed from before to after. Neighbour entries come
-// and go by themselves (ARP ages out), so they are compared only when
-// withNeigh is set, for lessons about ARP.
-func Compare(before, after Snapshot, withNeigh bool) Diff {
+// Compare lists what changed from before to after. What moves by itself
+// never shows: a neighbour is compared by its answer (a MAC, or none yet),
+// not by its state's timers, and a conntrack entry only when it appears,
+// since entries expire by themselves. Sysctls, fdb and conntrack are
+// compared when both snapshots are full (TakeFull).
+func Compare(before, after Snapshot) Diff {
 	var d Diff
 	for _, a := range after.Namespaces {
 		b, ok := before.Find(a.Name)
 		if !ok {
 			d.Changes = append(d.Changes, Change{Netns: a.Name, Sign: '+', Kind: "netns", Line: "netns " + a.Name})
 		}
-		d.Changes = append(d.Changes, compareNetns(b, a, withNeigh)...)
+		if !ok {
+			b.Sysctls = Sysctls // a new namespace shows what differs from the kernel's defaults
+		}
+		d.Changes = append(d.Changes, compareNetns(b, a)...)
 	}
 	for _, b := range before.Namespaces {
 		if _, ok := after.Find(b.Name); ok {
 			continue
 		}
 		d.Changes = append(d.Changes, Change{Netns: b.Name, Sign: '-', Kind: "netns", Line: "netns " + b.Name})
-		d.Changes = append(d.Changes, compareNetns(b, Netns{Name: b.Name}, withNeigh)...)
+		gone := Netns{Name: b.Name}
+		b.Sysctls, b.Conntrack = nil, nil // they went with it; the netns line says so
+		d.Changes = append(d.Changes, compareNetns(b, gone)...)
 	}
 	return d
 }
 
 // compareNetns diffs one namespace; a missing side is an empty Netns, so a
 // new namespace shows all its objects as '+'.
-func compareNetns(before, after Netns, withNeigh bool) []Change {
+func compareNetns(before, after Netns) []Change {
 	name := cmp.Or(after.Name, before.Name)
 	var out []Change
 	// A link's identity is its name: a changed line is the same link in a
@@ -71,11 +79,20 @@ func compareNetns(before, after Netns, withNeigh bool) []Change {
 		func(a Addr) string { return a.Dev + " " + a.Prefix }, Addr.Line, cmpAddr)...)
 	out = append(out, compareKind(name, "route", before.Routes, after.Routes,
 		Route.Line, Route.Line, cmpRoute)...)
+	if after.Sysctls != nil {
+		out = append(out, compareKind(name, "sysctl", before.Sysctls, after.Sysctls,
+			func(s Sysctl) string { return s.Key }, Sysctl.Line, cmpSysctl)...)
+	}
 	out = append(out, compareKind(name, "rule", before.Rules, after.Rules,
 		identity, identity, byChain)...)
-	if withNeigh {
-		out = append(out, compareKind(name, "neigh", before.Neighs, after.Neighs,
-			func(n Neigh) string { return n.Dev + " " + n.IP + " " + n.MAC + " " + n.State }, Neigh.Line, cmpNeigh)...)
+	out = append(out, compareKind(name, "neigh", before.Neighs, after.Neighs,
+		func(n Neigh) string { return n.Dev + " " + n.IP }, Neigh.diffLine, cmpNeigh)...)
+	out = append(out, compareKind(name, "fdb", before.FDB, after.FDB,
+		func(f FDB) string { return f.Master + " " + f.MAC }, FDB.Line, cmpFDB)...)
+	for _, c := range compareKind(name, "conntrack", before.Conntrack, after.Conntrack, identity, identity, strings.Compare) {
+		if c.Sign == '+' {
+			out = append(out, c)
+		}
 	}
 	return out
 }

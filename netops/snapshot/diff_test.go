@@ -16,9 +16,10 @@ func fixture() Snapshot {
 				{Name: "veth-client", Kind: "veth", Index: 2, MTU: 1500, Flags: []string{"UP", "LOWER_UP"}, State: "UP",
 					Peer: "veth-server", PeerNetns: "server"},
 			},
-			Addrs:  []Addr{{Dev: "veth-client", Prefix: "10.0.0.11/24"}},
-			Routes: []Route{{Dst: "10.0.0.0/24", Dev: "veth-client", Proto: "kernel", Scope: "link", Src: "10.0.0.11"}},
-			Neighs: []Neigh{{IP: "10.0.0.12", Dev: "veth-client", MAC: "02:00:00:00:00:0c", State: "REACHABLE"}},
+			Addrs:   []Addr{{Dev: "veth-client", Prefix: "10.0.0.11/24"}},
+			Routes:  []Route{{Dst: "10.0.0.0/24", Dev: "veth-client", Proto: "kernel", Scope: "link", Src: "10.0.0.11"}},
+			Neighs:  []Neigh{{IP: "10.0.0.12", Dev: "veth-client", MAC: "02:00:00:00:00:0c", State: "REACHABLE"}},
+			Sysctls: []Sysctl{{"net.ipv4.ip_forward", "0"}},
 		},
 		{
 			Name: "server",
@@ -43,6 +44,9 @@ func clone(s Snapshot) Snapshot {
 		c.Addrs = append([]Addr(nil), n.Addrs...)
 		c.Routes = append([]Route(nil), n.Routes...)
 		c.Neighs = append([]Neigh(nil), n.Neighs...)
+		c.Sysctls = append([]Sysctl(nil), n.Sysctls...)
+		c.FDB = append([]FDB(nil), n.FDB...)
+		c.Conntrack = append([]string(nil), n.Conntrack...)
 		out.Namespaces = append(out.Namespaces, c)
 	}
 	return out
@@ -50,10 +54,9 @@ func clone(s Snapshot) Snapshot {
 
 func TestCompare(t *testing.T) {
 	tests := []struct {
-		name      string
-		mutate    func(s *Snapshot)
-		withNeigh bool
-		want      []Change
+		name   string
+		mutate func(s *Snapshot)
+		want   []Change
 	}{
 		{
 			name:   "no change",
@@ -96,13 +99,14 @@ func TestCompare(t *testing.T) {
 					Name:   "router",
 					Links:  []Link{{Name: "lo", Kind: "device", MTU: 65536, Flags: []string{"LOOPBACK"}, State: "DOWN"}},
 					Addrs:  []Addr{{Dev: "lo", Prefix: "127.0.0.1/8"}},
-					Neighs: []Neigh{{IP: "10.0.0.1", Dev: "lo", State: "FAILED"}}, // withNeigh off: not shown
+					Neighs: []Neigh{{IP: "10.0.0.1", Dev: "lo", State: "FAILED"}},
 				})
 			},
 			want: []Change{
 				{Netns: "router", Sign: '+', Kind: "netns", Line: "netns router"},
 				{Netns: "router", Sign: '+', Kind: "link", Line: "lo: <LOOPBACK> mtu 65536 state DOWN"},
 				{Netns: "router", Sign: '+', Kind: "addr", Line: "inet 127.0.0.1/8 dev lo"},
+				{Netns: "router", Sign: '+', Kind: "neigh", Line: "10.0.0.1 dev lo INCOMPLETE"},
 			},
 		},
 		{
@@ -115,17 +119,47 @@ func TestCompare(t *testing.T) {
 			},
 		},
 		{
-			name:   "neigh change ignored without withNeigh",
+			name:   "a neighbour's state flipping is no change",
 			mutate: func(s *Snapshot) { s.Namespaces[0].Neighs[0].State = "STALE" },
 			want:   nil,
 		},
 		{
-			name:      "neigh change shown with withNeigh",
-			mutate:    func(s *Snapshot) { s.Namespaces[0].Neighs[0].State = "STALE" },
-			withNeigh: true,
+			name: "a neighbour learnt shows its MAC, one with no answer reads INCOMPLETE",
+			mutate: func(s *Snapshot) {
+				s.Namespaces[0].Neighs = append(s.Namespaces[0].Neighs,
+					Neigh{IP: "10.0.0.13", Dev: "veth-client", MAC: "02:00:00:00:00:0d", State: "DELAY"},
+					Neigh{IP: "10.0.0.99", Dev: "veth-client", State: "FAILED"})
+			},
 			want: []Change{
-				{Netns: "client", Sign: '-', Kind: "neigh", Line: "10.0.0.12 dev veth-client lladdr 02:00:00:00:00:0c REACHABLE"},
-				{Netns: "client", Sign: '+', Kind: "neigh", Line: "10.0.0.12 dev veth-client lladdr 02:00:00:00:00:0c STALE"},
+				{Netns: "client", Sign: '+', Kind: "neigh", Line: "10.0.0.13 dev veth-client lladdr 02:00:00:00:00:0d"},
+				{Netns: "client", Sign: '+', Kind: "neigh", Line: "10.0.0.99 dev veth-client INCOMPLETE"},
+			},
+		},
+		{
+			name: "a sysctl turned, an fdb entry learnt, a NATed flow appeared and one expired",
+			mutate: func(s *Snapshot) {
+				c := &s.Namespaces[0]
+				c.Sysctls[0].Value = "1"
+				c.FDB = append(c.FDB, FDB{MAC: "02:00:00:00:00:0c", Dev: "veth-server-br", Master: "br0"})
+				c.Conntrack = []string{"icmp src=10.0.0.11 dst=172.17.0.1 src=172.17.0.1 dst=172.17.0.33"}
+			},
+			want: []Change{
+				{Netns: "client", Sign: '-', Kind: "sysctl", Line: "net.ipv4.ip_forward = 0"},
+				{Netns: "client", Sign: '+', Kind: "sysctl", Line: "net.ipv4.ip_forward = 1"},
+				{Netns: "client", Sign: '+', Kind: "fdb", Line: "02:00:00:00:00:0c dev veth-server-br master br0"},
+				{Netns: "client", Sign: '+', Kind: "conntrack", Line: "icmp src=10.0.0.11 dst=172.17.0.1 src=172.17.0.1 dst=172.17.0.33"},
+			},
+		},
+		{
+			name: "a new namespace shows only the sysctls that differ from a new one's",
+			mutate: func(s *Snapshot) {
+				s.Namespaces = append(s.Namespaces, Netns{Name: "router", Sysctls: []Sysctl{
+					{"net.ipv4.ip_forward", "1"}, {"net.ipv4.conf.all.rp_filter", "0"}, {"net.bridge.bridge-nf-call-iptables", "1"}}})
+			},
+			want: []Change{
+				{Netns: "router", Sign: '+', Kind: "netns", Line: "netns router"},
+				{Netns: "router", Sign: '-', Kind: "sysctl", Line: "net.ipv4.ip_forward = 0"},
+				{Netns: "router", Sign: '+', Kind: "sysctl", Line: "net.ipv4.ip_forward = 1"},
 			},
 		},
 		{
@@ -154,7 +188,7 @@ func TestCompare(t *testing.T) {
 			before := fixture()
 			after := clone(before)
 			tt.mutate(&after)
-			d := Compare(before, after, tt.withNeigh)
+			d := Compare(before, after)
 			if !reflect.DeepEqual(d.Changes, tt.want) && !(len(d.Changes) == 0 && len(tt.want) == 0) {
 				t.Errorf("Compare:\n got  %s\n want %s", fmtChanges(d.Changes), fmtChanges(tt.want))
 			}
@@ -207,7 +241,7 @@ func TestCompareRulesUnit(t *testing.T) {
 	cur := "table ip nat chain PREROUTING: tcp dport 80 counter dnat to 172.18.0.3:80"
 	before := Snapshot{Namespaces: []Netns{{Name: "lab-host", Rules: []string{keep, old}}}}
 	after := Snapshot{Namespaces: []Netns{{Name: "lab-host", Rules: []string{keep, cur}}}}
-	got := Compare(before, after, false).Changes
+	got := Compare(before, after).Changes
 	want := []Change{
 		{Netns: "lab-host", Sign: '-', Kind: "rule", Line: old},
 		{Netns: "lab-host", Sign: '+', Kind: "rule", Line: cur},

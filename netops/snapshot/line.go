@@ -75,6 +75,25 @@ func (n Neigh) Line() string {
 	return b.String()
 }
 
+// diffLine is the entry as a diff shows it: the answer ARP got, without the
+// state that its timers flip (REACHABLE, STALE, DELAY...); an entry still
+// waiting or given up on reads INCOMPLETE either way.
+func (n Neigh) diffLine() string {
+	var b strings.Builder
+	b.WriteString(n.IP)
+	words(&b, "dev", n.Dev)
+	switch {
+	case strings.Contains(n.State, "PERMANENT"):
+		words(&b, "lladdr", n.MAC)
+		b.WriteString(" PERMANENT")
+	case n.MAC != "":
+		words(&b, "lladdr", n.MAC)
+	default:
+		b.WriteString(" INCOMPLETE")
+	}
+	return b.String()
+}
+
 // words appends " key value" for each key/value pair whose value is set, so
 // empty parts vanish instead of leaving "via  dev".
 func words(b *strings.Builder, kv ...string) {

@@ -54,3 +54,17 @@ func parsePrefix(s string) (netip.Prefix, bool) {
 	}
 	return netip.Prefix{}, false
 }
+
+// cmpSysctl keeps Sysctls' own order: ip_forward first, as lessons turn it.
+func cmpSysctl(a, b Sysctl) int {
+	return cmp.Compare(sysctlRank(a.Key), sysctlRank(b.Key))
+}
+
+func sysctlRank(key string) int {
+	for i, s := range Sysctls {
+		if s.Key == key {
+			return i
+		}
+	}
+	return len(Sysctls)
+}

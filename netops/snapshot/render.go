@@ -46,8 +46,8 @@ func (d Diff) Render(w io.Writer, color bool) {
 }
 
 // Render prints the whole namespace: its name, then its links, addresses,
-// routes, neighbours and nftables rules, one indented line each, in the
-// shapes of the diff.
+// routes, neighbours, sysctls, nftables rules, fdb and conntrack entries,
+// one indented line each, in the shapes of the diff.
 func (n Netns) Render(w io.Writer) {
 	header(w, n.Name, false)
 	for _, l := range n.Links {
@@ -62,8 +62,17 @@ func (n Netns) Render(w io.Writer) {
 	for _, nb := range n.Neighs {
 		fmt.Fprintf(w, "  %s\n", nb.Line())
 	}
+	for _, s := range n.Sysctls {
+		fmt.Fprintf(w, "  %s\n", s.Line())
+	}
 	for _, r := range n.Rules {
 		fmt.Fprintf(w, "  %s\n", r)
+	}
+	for _, f := range n.FDB {
+		fmt.Fprintf(w, "  %s\n", f.Line())
+	}
+	for _, c := range n.Conntrack {
+		fmt.Fprintf(w, "  %s\n", c)
 	}
 }
 

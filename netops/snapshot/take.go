@@ -37,19 +37,37 @@ type nsDump struct {
 // ip -n NAME -4 route show table main; ip -n NAME -4 neigh show`
 func TakeAll(names []string) (Snapshot, error) { return takeAll(names, false) }
 
-// TakeAllRules is TakeAll with each namespace's nftables rules, for the diff
-// of a step and the topology: a verify needs no rules and saves their dumps.
+// TakeFull is TakeAll with what only a step's diff and the topology need:
+// each namespace's nftables rules, Sysctls and bridge fdb. (The NATed
+// connections of a step come from a NATWatch.) A verify needs none of them
+// and saves their dumps.
 // Equivalent to TakeAll's commands and, for each NAME:
-// `ip netns exec NAME nft list ruleset`
-func TakeAllRules(names []string) (Snapshot, error) { return takeAll(names, true) }
+// `ip netns exec NAME nft list ruleset; sysctl ...; bridge fdb show`
+func TakeFull(names []string) (Snapshot, error) { return takeAll(names, true) }
 
-// WithRules adds each namespace's nftables rules to a snapshot taken
-// without them.
-func WithRules(snap Snapshot) Snapshot {
+// WithFull adds to a snapshot taken without them what TakeFull reads.
+func WithFull(snap Snapshot) Snapshot {
 	for i := range snap.Namespaces {
-		snap.Namespaces[i].Rules = rulesOf(snap.Namespaces[i].Name)
+		n := &snap.Namespaces[i]
+		devs := map[int]string{}
+		for _, l := range n.Links {
+			devs[l.Index] = l.Name
+		}
+		if h, err := ns.Handle(n.Name); err == nil {
+			addFull(n, h, devs)
+			h.Close()
+		}
 	}
 	return snap
+}
+
+// addFull reads the full snapshot's extras of one namespace. None of them
+// fails a snapshot: a kernel without nf_tables, br_netfilter or conntrack
+// simply has none to show.
+func addFull(n *Netns, h *netlink.Handle, devs map[int]string) {
+	n.Rules = rulesOf(n.Name)
+	n.Sysctls = listSysctls(n.Name)
+	n.FDB, _ = listFDB(h, n.Name, devs)
 }
 
 // rulesOf reads a namespace's nftables rules, whoever wrote them (lab, nft,
@@ -63,7 +81,7 @@ func rulesOf(name string) []string {
 	return rules
 }
 
-func takeAll(names []string, withRules bool) (Snapshot, error) {
+func takeAll(names []string, full bool) (Snapshot, error) {
 	var present []string
 	for _, name := range names {
 		if ns.Exists(name) && !slices.Contains(present, name) {
@@ -76,7 +94,7 @@ func takeAll(names []string, withRules bool) (Snapshot, error) {
 	errs := make([]error, len(present))
 	var wg sync.WaitGroup
 	for i, name := range present {
-		wg.Go(func() { dumps[i], errs[i] = takeOne(name, present, withRules) })
+		wg.Go(func() { dumps[i], errs[i] = takeOne(name, present, full) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -113,7 +131,7 @@ func Take(name string) (Netns, error) {
 
 // takeOne reads one namespace; all lists it returns are sorted. others are
 // the snapshot's namespaces, used to name the namespaces veth peers live in.
-func takeOne(name string, others []string, withRules bool) (nsDump, error) {
+func takeOne(name string, others []string, full bool) (nsDump, error) {
 	h, err := ns.Handle(name)
 	if err != nil {
 		return nsDump{}, err
@@ -165,6 +183,8 @@ func takeOne(name string, others []string, withRules bool) (nsDump, error) {
 		d.peers[a.Name] = ref
 	}
 
+	settleBridges(d.netns.Links)
+
 	if d.netns.Addrs, err = listAddrs(h, name, d.byIndex); err != nil {
 		return nsDump{}, err
 	}
@@ -174,11 +194,31 @@ func takeOne(name string, others []string, withRules bool) (nsDump, error) {
 	if d.netns.Neighs, err = listNeighs(h, name, d.byIndex); err != nil {
 		return nsDump{}, err
 	}
-	if withRules {
-		d.netns.Rules = rulesOf(name)
+	if full {
+		addFull(&d.netns, h, d.byIndex)
 	}
 	slices.SortFunc(d.netns.Links, cmpLink)
 	return d, nil
+}
+
+// settleBridges marks a bridge that has a port but still reads UNKNOWN as
+// pending UP: its carrier went off and on as the port joined, and the
+// kernel's rate-limited link-watch work will say UP within a second. A
+// snapshot taken before would show the change a step later, as if that
+// step had made it.
+func settleBridges(links []Link) {
+	ports := map[string]bool{}
+	for _, l := range links {
+		if l.Master != "" {
+			ports[l.Master] = true
+		}
+	}
+	for i := range links {
+		l := &links[i]
+		if l.Kind == "bridge" && l.State == "UNKNOWN" && ports[l.Name] && slices.Contains(l.Flags, "LOWER_UP") {
+			l.Pending, l.State = true, "UP"
+		}
+	}
 }
 
 // nsid is the id, as seen from the link's namespace, of the namespace

@@ -75,7 +75,7 @@ func TestTakeAllKernel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("TakeAll after: %v", err)
 	}
-	d := Compare(before, after, false)
+	d := Compare(before, after)
 	var linkB []Change
 	routeGone := false
 	for _, c := range d.Changes {
@@ -111,7 +111,7 @@ func TestTakeAllKernel(t *testing.T) {
 	if err := rule.Apply(); err != nil {
 		t.Fatal(err)
 	}
-	withRule, err := TakeAllRules([]string{a, b})
+	withRule, err := TakeFull([]string{a, b})
 	if err != nil {
 		t.Fatalf("TakeAll with a rule: %v", err)
 	}
@@ -120,7 +120,7 @@ func TestTakeAllKernel(t *testing.T) {
 	// Only the rules: snap-a's carrier follows its peer's down a moment
 	// later (the kernel's link-watch work), which is not this test's point.
 	var rules []Change
-	for _, c := range Compare(after, withRule, false).Changes {
+	for _, c := range Compare(after, withRule).Changes {
 		if c.Kind == "rule" {
 			rules = append(rules, c)
 		}

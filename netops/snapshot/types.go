@@ -1,5 +1,6 @@
 // Package snapshot records what the kernel holds in a set of named network
-// namespaces (links, IPv4 addresses, main-table routes, neighbours), compares
+// namespaces (links, IPv4 addresses, main-table routes, neighbours, and for a
+// full snapshot nftables rules, sysctls, bridge fdb and NAT conntrack), compares
 // two such records and prints both as ip-like lines, so a lesson can show
 // exactly what a step changed.
 //
@@ -70,6 +71,27 @@ type Netns struct {
 	// "table ip cnilab chain postrouting: ip saddr 172.30.0.0/24 oifname "eth0" masquerade"
 	// (see nft.Rules): the lab's, and the learner's from nft or iptables-nft.
 	Rules []string `json:"rules"`
+	// The rest is read only for a full snapshot (a step's diff, the
+	// topology): kernel parameters lessons turn, the bridges' learned MACs,
+	// and the connections NAT translated.
+	Sysctls   []Sysctl `json:"sysctls,omitempty"`
+	FDB       []FDB    `json:"fdb,omitempty"`
+	Conntrack []string `json:"conntrack,omitempty"` // `conntrack -L` lines of NATed flows, without counters or timers
+}
+
+// Sysctl is one kernel parameter of the namespace, as `sysctl KEY` prints it.
+type Sysctl struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// FDB is one MAC address a bridge learnt behind one of its ports, as
+// `bridge fdb show br BRIDGE` prints it; the ports' own (permanent) ones
+// are left out.
+type FDB struct {
+	MAC    string `json:"mac"`
+	Dev    string `json:"dev"`    // the port
+	Master string `json:"master"` // the bridge
 }
 
 // Snapshot is the state of several namespaces, in the order they were asked for.

@@ -1,0 +1,83 @@
+package snapshot
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Sysctls are the kernel parameters a full snapshot reads in every
+// namespace, with their value in a namespace the kernel has just made: a
+// new namespace shows only the ones that differ. MTUs are in the link lines.
+var Sysctls = []Sysctl{
+	{"net.ipv4.ip_forward", "0"},
+	{"net.ipv4.conf.all.rp_filter", "0"},
+	{"net.bridge.bridge-nf-call-iptables", "1"},
+}
+
+// listSysctls reads Sysctls inside the namespace; a key the kernel lacks
+// (br_netfilter not loaded) is left out.
+// Equivalent to: `ip netns exec NAME sysctl net.ipv4.ip_forward ...`
+func listSysctls(name string) []Sysctl {
+	var out []Sysctl
+	_ = ns.Do(name, func() error {
+		for _, k := range Sysctls {
+			b, err := os.ReadFile(filepath.Join("/proc/sys", strings.ReplaceAll(k.Key, ".", "/")))
+			if err == nil {
+				out = append(out, Sysctl{Key: k.Key, Value: strings.TrimSpace(string(b))})
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// listFDB dumps what the namespace's bridges learnt: MACs behind ports.
+// Permanent entries (each port's own MAC) and a device's own entries say
+// nothing about traffic, so they are left out.
+// Equivalent to: `bridge fdb show` without the permanent and self lines
+func listFDB(h *netlink.Handle, name string, devs map[int]string) ([]FDB, error) {
+	entries, err := ns.RetryDump(func() ([]netlink.Neigh, error) { return h.NeighList(0, unix.AF_BRIDGE) })
+	if err != nil {
+		return nil, fmt.Errorf("list the bridge fdb in netns %q: %w", name, err)
+	}
+	var out []FDB
+	for _, e := range entries {
+		if e.MasterIndex == 0 || e.State&netlink.NUD_PERMANENT != 0 || e.Flags&netlink.NTF_SELF != 0 ||
+			len(e.HardwareAddr) == 0 || e.HardwareAddr[0]&1 != 0 { // multicast
+			continue
+		}
+		out = append(out, FDB{MAC: e.HardwareAddr.String(), Dev: devs[e.LinkIndex], Master: devs[e.MasterIndex]})
+	}
+	slices.SortFunc(out, cmpFDB)
+	return slices.Compact(out), nil
+}
+
+// Line renders the entry as `bridge fdb show` does:
+// "02:42:ac:1e:00:0b dev client1-veth-br master bridge1".
+func (f FDB) Line() string { return f.MAC + " dev " + f.Dev + " master " + f.Master }
+
+// Line renders the parameter as `sysctl KEY` does: "net.ipv4.ip_forward = 1".
+func (s Sysctl) Line() string { return s.Key + " = " + s.Value }
+
+func protoName(p uint8) string {
+	switch p {
+	case unix.IPPROTO_ICMP:
+		return "icmp"
+	case unix.IPPROTO_TCP:
+		return "tcp"
+	case unix.IPPROTO_UDP:
+		return "udp"
+	}
+	return fmt.Sprintf("proto-%d", p)
+}
+
+func cmpFDB(a, b FDB) int {
+	return strings.Compare(a.Master+" "+a.Dev+" "+a.MAC, b.Master+" "+b.Dev+" "+b.MAC)
+}
