@@ -29,6 +29,7 @@ func fingerprint(names, dirs []string) string {
 	var b strings.Builder
 	for _, n := range names {
 		rules, _ := nft.Rules(n)
+		rules = append(rules, nft.LegacyRules(n)...)
 		fmt.Fprintf(&b, "netns %s\n%s\n", n, strings.Join(rules, "\n"))
 		// One switch into the namespace for all keys.
 		_ = ns.Do(n, func() error {

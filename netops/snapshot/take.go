@@ -70,15 +70,12 @@ func addFull(n *Netns, h *netlink.Handle, devs map[int]string) {
 	n.FDB, _ = listFDB(h, n.Name, devs)
 }
 
-// rulesOf reads a namespace's nftables rules, whoever wrote them (lab, nft,
-// iptables-nft). A kernel without nf_tables has none to show: that is no
-// reason to fail a snapshot of links and routes.
+// rulesOf reads a namespace's firewall rules, whoever wrote them: nftables
+// (lab, nft, iptables-nft) and legacy iptables. A kernel without nf_tables
+// has none to show: that is no reason to fail a snapshot of links and routes.
 func rulesOf(name string) []string {
-	rules, err := nft.Rules(name)
-	if err != nil {
-		return nil
-	}
-	return rules
+	rules, _ := nft.Rules(name)
+	return append(rules, nft.LegacyRules(name)...)
 }
 
 func takeAll(names []string, full bool) (Snapshot, error) {
