@@ -14,6 +14,7 @@ import (
 
 func (a *app) runCmd() *cobra.Command {
 	var asJSON bool
+	var varsFile string
 	c := &cobra.Command{
 		Use:   "run LESSON",
 		Short: "Set up a lesson and apply every step: commands, diffs and checks",
@@ -28,6 +29,9 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 				return err
 			}
 			defer sess.Close()
+			if err := useVars(sess, varsFile); err != nil {
+				return err
+			}
 			start := time.Now()
 			rep := engine.NewRunReport(l.ID, sess.ScopeName())
 			p := newPrinter(os.Stdout, len(l.Steps))
@@ -68,6 +72,7 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
+	c.Flags().StringVar(&varsFile, "vars", "", "a cluster lesson's nodes: a vars.yaml of article 000's shape (default: the article's three nodes)")
 	return c
 }
 

@@ -10,6 +10,7 @@ import (
 func (a *app) taskCmd() *cobra.Command {
 	var envOnly bool
 	var seed int64
+	var varsFile string
 	c := &cobra.Command{
 		Use:   "task LESSON",
 		Short: "Set up a lesson's given state and print the exercise",
@@ -26,6 +27,9 @@ from N instead of the canonical ones: the same N, the same values; --env prints 
 				return err
 			}
 			defer sess.Close()
+			if err := useVars(sess, varsFile); err != nil {
+				return err
+			}
 			held := sess.Holds(l) && l.Seed == seed
 			if l, err = sess.Vary(l, seed); err != nil {
 				return err
@@ -59,6 +63,7 @@ from N instead of the canonical ones: the same N, the same values; --env prints 
 	}
 	c.Flags().BoolVar(&envOnly, "env", false, "print only KEY=VALUE lines for eval")
 	c.Flags().Int64Var(&seed, "seed", 0, "draw a scenario's addresses and names from this seed (0: the canonical ones)")
+	c.Flags().StringVar(&varsFile, "vars", "", "a cluster lesson's nodes: a vars.yaml of article 000's shape (default: the article's three nodes)")
 	return c
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -72,4 +73,20 @@ func (a *app) scopeFlag() string {
 		return ""
 	}
 	return " --scope " + a.scope
+}
+
+// useVars hands a cluster lesson's --vars file to the session, checked
+// before anything is reset.
+func useVars(sess *engine.Session, file string) error {
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return &exitError{code: 2, msg: "--vars: " + err.Error()}
+	}
+	if err := sess.UseVars(file, data); err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	return nil
 }

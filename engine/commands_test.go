@@ -3,6 +3,7 @@ package engine
 import (
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/cnilab/lab/netops"
@@ -174,6 +175,7 @@ func TestCommandsPerScope(t *testing.T) {
 		})
 		covered[tc.kind] = true
 	}
+	covered["cluster"] = true // TestClusterCommands: one op, dozens of lines
 	var missing []string
 	for k := range opKinds {
 		if !covered[k] {
@@ -247,4 +249,40 @@ verify:
 		"nft add rule ip cnilab forward ip daddr 172.30.0.0/24 accept",
 		"ip netns del t1-server",
 	})
+}
+
+// The cluster operation prints, per scope, the underlay, then each node of
+// article 000's vars in file order, with its real name, ending with its
+// holder.
+func TestClusterCommands(t *testing.T) {
+	for _, tc := range []struct{ scope, node, world string }{
+		{netops.DefaultScope, "cni-master01", "lab-world"},
+		{"t1", "t1-cni-master01", "t1-world"},
+	} {
+		got := (netops.Cluster{}).Commands(mustScope(t, tc.scope))
+		want := []string{
+			"ip link add underlay type bridge",
+			"ip addr add 192.168.100.1/24 dev underlay",
+			"ip link set underlay up",
+			"sysctl -w net.ipv4.ip_forward=1",
+			"ip netns exec " + tc.world + " ip route add 192.168.100.0/24 via 172.17.0.33",
+			"ip netns add " + tc.node,
+			"ip netns exec " + tc.node + " ip link set lo up",
+			"ip link add ul0 type veth peer name ens32 netns " + tc.node,
+			"ip link set ul0 master underlay",
+			"ip link set ul0 up",
+			"ip netns exec " + tc.node + " ip addr add 192.168.100.100/24 dev ens32",
+			"ip netns exec " + tc.node + " ip link set ens32 up",
+			"ip netns exec " + tc.node + " ip route add default via 192.168.100.1",
+			"ip netns exec " + tc.node + " sysctl -w net.ipv4.ip_forward=1",
+			"ip netns exec " + tc.node + " iptables -P FORWARD DROP",
+		}
+		if len(got) != 5+3*11 {
+			t.Fatalf("scope %s: %d lines, want 5 for the underlay and 11 per node:\n%s", tc.scope, len(got), strings.Join(got, "\n"))
+		}
+		sameStrings(t, "scope "+tc.scope, got[:len(want)], want)
+		if !strings.Contains(got[len(want)], "lab node-hold cni-master01") || !strings.Contains(got[len(got)-1], "lab node-hold cni-worker02") {
+			t.Errorf("scope %s: the holders' lines: %q, %q", tc.scope, got[len(want)], got[len(got)-1])
+		}
+	}
 }

@@ -22,3 +22,7 @@ func Pause() error { return netops.Pause() }
 // Serve serves the lab's demo page in the process's network namespace until
 // ctx ends; ready is called once the port listens.
 func Serve(ctx context.Context, port int, ready func()) error { return netops.Serve(ctx, port, ready) }
+
+// NodeHold holds a node's own mount and UTS namespaces, its /etc/cni,
+// /opt/cni and /var/lib/cni, until a signal ends it (netops.NodeHold).
+func NodeHold(name, dir string) error { return netops.NodeHold(name, dir) }

@@ -67,5 +67,22 @@ func realNames(l *Lesson, s *netops.Scope) []string {
 	for _, n := range l.AllNetns() {
 		out = append(out, s.Netns(n))
 	}
-	return out
+	if !l.Cluster() {
+		return out
+	}
+	// A cluster's nodes and pods come from its vars and from lab pod, not
+	// from the lesson file: every namespace the journal holds, before world.
+	seen := map[string]bool{}
+	for _, n := range out {
+		seen[n] = true
+	}
+	more, _ := s.Namespaces()
+	world := out[len(out)-1]
+	out = out[:len(out)-1]
+	for _, n := range more {
+		if !seen[n] {
+			out = append(out, n)
+		}
+	}
+	return append(out, world)
 }

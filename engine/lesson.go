@@ -152,6 +152,17 @@ func (l *Lesson) allOps() []OpSpec {
 	return ops
 }
 
+// Cluster reports whether the lesson builds cluster nodes (the cluster
+// operation): its namespaces then come from the scope's vars as well.
+func (l *Lesson) Cluster() bool {
+	for _, o := range l.allOps() {
+		if _, ok := o.Op.(*netops.Cluster); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Features are the kernel features the lesson's operations need, for the
 // preflight probe: namespaces and veth always (the scope's uplink), a
 // bridge and nftables when an operation or a CNI config uses them,

@@ -26,6 +26,7 @@ var opKinds = map[string]func() netops.Op{
 	"forward_policy": func() netops.Op { return &netops.ForwardPolicy{} },
 	"remove_plugin":  func() netops.Op { return &netops.RemovePlugin{} },
 	"icmp_drop":      func() netops.Op { return &netops.ICMPDrop{} },
+	"cluster":        func() netops.Op { return &netops.Cluster{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.

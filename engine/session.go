@@ -24,6 +24,20 @@ type Session struct {
 	lock     *netops.Lock // nil: the session only reads
 	catalog  *Catalog     // loaded on first use
 	progress *Progress
+	// vars is a cluster's vars.yaml (UseVars), written to the scope's state
+	// by Setup; nil: article 000's, or the ones the scope holds.
+	vars     []byte
+	varsFile string
+}
+
+// UseVars gives the next Setup a cluster's vars.yaml, checked now so that a
+// wrong file stops before the scope is reset.
+func (s *Session) UseVars(file string, data []byte) error {
+	if err := netops.CheckClusterVars(file, data); err != nil {
+		return err
+	}
+	s.vars, s.varsFile = data, file
+	return nil
 }
 
 // Options say which lab a session opens.
@@ -133,6 +147,12 @@ func (s *Session) Setup(ctx context.Context, l *Lesson, sink func(Event)) ([]str
 	removed, err := s.scope.Reset()
 	if err != nil {
 		return removed, err
+	}
+	if s.vars != nil {
+		// After the reset, which clears the state, before the cluster op.
+		if err := s.scope.SetClusterVars(s.varsFile, s.vars); err != nil {
+			return removed, err
+		}
 	}
 	if err := (&Runner{Scope: s.scope, Sink: sink}).Setup(ctx, l); err != nil {
 		s.scope.Reset()

@@ -31,6 +31,13 @@ func (s *Session) Shell(netns string, cmd []string, terminal bool) error {
 	if err != nil {
 		return err
 	}
+	if pid := s.scope.NodePid(netns); pid > 0 {
+		// A node of a cluster lesson: its hostname, its /etc/cni and
+		// /opt/cni are in its holder's mount and UTS namespaces.
+		if argv, err = netops.NodeArgv(pid, argv); err != nil {
+			return err
+		}
+	}
 	return netops.ExecIn(real, argv, s.shellEnv(real))
 }
 

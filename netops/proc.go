@@ -79,7 +79,11 @@ func (o Process) Validate() error {
 	return nil
 }
 
-func (o Process) Apply(s *Scope) ([]Note, error) {
+func (o Process) Apply(s *Scope) ([]Note, error) { return o.start(s, 0) }
+
+// start starts the process, in namespaces of its own too when clone names
+// them (CLONE_NEWNS|CLONE_NEWUTS for a node's holder).
+func (o Process) start(s *Scope, clone uintptr) ([]Note, error) {
 	real := s.Netns(orHost(o.Netns))
 	if pid := s.jobPid(o.Name); pid > 0 {
 		return nil, nil // already running
@@ -112,9 +116,10 @@ func (o Process) Apply(s *Scope) ([]Note, error) {
 		// Its own session: the learner's terminal closing does not stop it.
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}
+	cmd.SysProcAttr.Cloneflags = clone
 	start := func() error { return ns.Do(real, cmd.Start) }
 	if o.NewNetns {
-		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWNET
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWNET
 		start = cmd.Start
 	}
 	// The child inherits the namespace of the thread that forks it.

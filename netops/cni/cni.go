@@ -40,6 +40,9 @@ type Runtime struct {
 	PluginDir string // CNI_PATH: the lab's plugin folder (bin/cni)
 	CacheDir  string // libcni's cache dir, inside the scope's state dir (never /var/lib/cni)
 	DataDir   string // host-local's (and my-cni-demo's) dataDir, inside the state dir
+	// AsConfigured passes the config unchanged, with no dataDir: a node's
+	// runtime, whose /var/lib/cni is the node's own (its overlay).
+	AsConfigured bool
 }
 
 // Call is one plugin invocation as a learner would type it.
@@ -121,16 +124,23 @@ func (r *Runtime) Run(c Call) (Outcome, error) {
 			return fail(fmt.Errorf("read plugin dir (CNI_PATH): %w", err))
 		}
 	}
-	if r.CacheDir == "" || r.DataDir == "" {
+	if r.CacheDir == "" || r.DataDir == "" && !r.AsConfigured {
 		return fail(errors.New("cache dir and data dir are required (lab never writes /var/lib/cni)"))
 	}
 	for _, d := range []string{r.CacheDir, r.DataDir} {
+		if d == "" {
+			continue
+		}
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return fail(fmt.Errorf("create state dir: %w", err))
 		}
 	}
 
-	conf, err := prepare(c.Config, r.DataDir)
+	dataDir := r.DataDir
+	if r.AsConfigured {
+		dataDir = "" // injectDataDir then leaves every plugin as written
+	}
+	conf, err := prepare(c.Config, dataDir)
 	if err != nil {
 		// The learner's file does not parse: libcni would refuse it too.
 		out.Err = &ErrorInfo{Msg: err.Error(), Details: "libcni could not read the config; no plugin ran"}

@@ -93,6 +93,9 @@ func prepare(raw []byte, dataDir string) (*netConf, error) {
 // did not choose a folder. It records the folder used, chosen or injected,
 // and reports whether it changed the config.
 func injectDataDir(plugin map[string]any, dataDir string, used *string) bool {
+	if dataDir == "" {
+		return false
+	}
 	if t, _ := plugin["type"].(string); t == ownPlugin {
 		if d, ok := plugin["dataDir"].(string); ok && d != "" {
 			*used = d
