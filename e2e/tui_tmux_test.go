@@ -244,6 +244,8 @@ func TestTmuxPractice(t *testing.T) {
 	tm.send("h")
 	tm.waitFor("h", "hint 1/3")
 	tm.send("v")
+	// A key pressed while verify runs is not taken: wait for its answer.
+	tm.waitFor("v", "s shows the solution now")
 	tm.send("s")
 	tm.waitFor("s after a failed verify", "Solution", "ip route add default via 172.30.0.1")
 	typed := time.Now()

@@ -281,6 +281,11 @@ func checkSubject(c Check, s *netops.Scope) []string {
 		return []string{"/var/run/netns/" + s.Netns(c.Netns)}
 	case *ConformanceCheck:
 		return []string{s.PluginDir(), s.Netns(conformanceNetns)}
+	case *ClusterCheck:
+		if c.What == "isolated" {
+			return []string{s.Netns(netops.WorldNetns) + " ip route show"}
+		}
+		return []string{s.Netns("cni-master01")}
 	}
 	return []string{reflect.TypeOf(c).String() + " (a check kind checkSubject does not know)"}
 }

@@ -175,7 +175,10 @@ func TestCommandsPerScope(t *testing.T) {
 		})
 		covered[tc.kind] = true
 	}
-	covered["cluster"] = true // TestClusterCommands: one op, dozens of lines
+	// TestClusterCommands: one op, dozens of lines, per node of the vars.
+	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade"} {
+		covered[k] = true
+	}
 	var missing []string
 	for k := range opKinds {
 		if !covered[k] {
@@ -283,6 +286,33 @@ func TestClusterCommands(t *testing.T) {
 		sameStrings(t, "scope "+tc.scope, got[:len(want)], want)
 		if !strings.Contains(got[len(want)], "lab node-hold cni-master01") || !strings.Contains(got[len(got)-1], "lab node-hold cni-worker02") {
 			t.Errorf("scope %s: the holders' lines: %q, %q", tc.scope, got[len(want)], got[len(got)-1])
+		}
+	}
+}
+
+// The play's tasks print, in scope t1, one block per node of article 000's
+// vars, with the scope's names and flags.
+func TestNodeStepCommands(t *testing.T) {
+	t1 := mustScope(t, "t1")
+	for _, tc := range []struct {
+		kind  string
+		op    netops.Op
+		lines int
+		first string
+	}{
+		{"node_deploy", &netops.NodeDeploy{}, 6, "lab shell cni-master01 --scope t1 -- tee /etc/cni/net.d/10-my-cni-demo.conf > /dev/null <<'EOF'\n{\n    \"cniVersion\": \"0.3.1\",\n    \"name\": \"my-cni-demo\",\n    \"type\": \"my-cni-demo\",\n    \"podcidr\": \"10.240.0.0/24\"\n}\nEOF"},
+		{"node_pods", &netops.NodePods{PerNode: 2}, 6, "lab pod add cni-master01 cni-master01-pod1 --scope t1"},
+		{"node_forward", &netops.NodeForward{}, 6, "ip netns exec t1-cni-master01 iptables -A FORWARD -s 10.240.0.0/16 -j ACCEPT"},
+		{"node_routes", &netops.NodeRoutes{}, 6, "ip netns exec t1-cni-master01 ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32"},
+		{"node_routes", &netops.NodeRoutes{On: "first"}, 2, "ip netns exec t1-cni-master01 ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32"},
+		{"node_masquerade", &netops.NodeMasquerade{}, 9, "ip netns exec t1-cni-master01 nft add table ip cnilab"},
+	} {
+		if got, want := reflect.TypeOf(tc.op), reflect.TypeOf(opKinds[tc.kind]()); got != want {
+			t.Fatalf("kind %q makes a %v, the case has a %v", tc.kind, want, got)
+		}
+		got := tc.op.Commands(t1)
+		if len(got) != tc.lines || got[0] != tc.first {
+			t.Errorf("%s: %d lines, first %q; want %d, first %q", tc.kind, len(got), got[0], tc.lines, tc.first)
 		}
 	}
 }

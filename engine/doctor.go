@@ -34,6 +34,7 @@ var tools = []struct {
 	{"ping", "iputils-ping", "pinging by hand in lab shell", false},
 	{"jq", "jq", "CNI CHECK by hand: the result of ADD as prevResult", false},
 	{"tcpdump", "tcpdump", "capturing by hand, as the articles do", false},
+	{"nsenter", "util-linux", "lab shell NODE and lab pod on a cluster node", false},
 }
 
 // Doctor reports what this machine has and lacks for the lab, each with the

@@ -1,0 +1,278 @@
+package engine
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+
+	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/cluster"
+	"github.com/cnilab/lab/netops/probe"
+)
+
+// ClusterCheck grades a cluster of the scope's vars, whatever they name:
+//
+//	nodes: every node pings every other node on the underlay
+//	pods: a pod on each node pings a pod on every other node (Expect fail:
+//	      none does), with TTL when given (62: two routers, article 002)
+//	world: a pod on each node pings lab-world
+//	routes: each node routes every other node's pod range via its address
+//	isolated: lab-world has no route to the cluster's pod range
+//
+// The pods are the probe pods the check makes through each node's
+// installed config, as a kubelet would, and removes again: a cluster built
+// by hand is graded as one built by the lesson.
+type ClusterCheck struct {
+	What   string `yaml:"what"`
+	Expect string `yaml:"expect"` // "reply" (default) or "fail", for nodes, pods and world
+	TTL    int    `yaml:"ttl"`
+}
+
+var clusterWhats = []string{"nodes", "pods", "world", "routes", "isolated"}
+
+func (c ClusterCheck) Namespaces() []string { return []string{netops.HostNetns, netops.WorldNetns} }
+
+func (c ClusterCheck) Behaviour() bool { return c.What != "routes" && c.What != "isolated" }
+
+func (c ClusterCheck) Validate() error {
+	ok := false
+	for _, w := range clusterWhats {
+		ok = ok || c.What == w
+	}
+	if !ok {
+		return fmt.Errorf("cluster check: what %q, want one of %s", c.What, strings.Join(clusterWhats, ", "))
+	}
+	if c.Expect != "" && c.Expect != "reply" && c.Expect != "fail" {
+		return fmt.Errorf("cluster check: expect %q, want reply or fail", c.Expect)
+	}
+	return nil
+}
+
+func (c ClusterCheck) Describe(r netops.Resolver) string {
+	fail := c.Expect == "fail"
+	switch c.What {
+	case "nodes":
+		return "every node pings every other node on the underlay"
+	case "pods":
+		if fail {
+			return "no pod reaches a pod on another node"
+		}
+		s := "a pod on each node pings a pod on every other node"
+		if c.TTL > 0 {
+			s += fmt.Sprintf(" (ttl %d)", c.TTL)
+		}
+		return s
+	case "world":
+		if fail {
+			return "no pod reaches " + netops.WorldIP
+		}
+		return "a pod on each node pings " + netops.WorldIP
+	case "routes":
+		return "each node routes every other node's pod range via its address"
+	}
+	return r.Netns(netops.WorldNetns) + " has no route to the cluster's pod range"
+}
+
+func (c ClusterCheck) Evaluate(e *Eval) Outcome {
+	v, err := e.Scope.ClusterVars()
+	if err != nil {
+		return fail(err.Error())
+	}
+	switch c.What {
+	case "routes":
+		return c.routes(e, v)
+	case "isolated":
+		return c.isolated(e, v)
+	case "nodes":
+		var pairs []pingPair
+		for _, a := range v.NodeInfo {
+			for _, b := range v.Others(a.Name) {
+				pairs = append(pairs, pingPair{from: e.Scope.Netns(a.Name), what: a.Name + " -> " + b.Name, to: b.IP})
+			}
+		}
+		return c.pings(pairs, "")
+	}
+	// pods and world: probe pods through each node's own config.
+	pods, undo, err := probePods(e.Scope, v, c.What+"-probe")
+	defer undo()
+	if err != nil {
+		return fail(err.Error())
+	}
+	var pairs []pingPair
+	for i, a := range v.NodeInfo {
+		if c.What == "world" {
+			pairs = append(pairs, pingPair{from: pods[i].Netns, what: "pod on " + a.Name + " -> " + netops.WorldIP, to: netops.WorldIP})
+			continue
+		}
+		for j, b := range v.NodeInfo {
+			if i != j {
+				pairs = append(pairs, pingPair{from: pods[i].Netns, what: "pod on " + a.Name + " -> pod on " + b.Name, to: pods[j].IP()})
+			}
+		}
+	}
+	hint := ""
+	if c.What == "pods" {
+		hint = "each node needs FORWARD accepts for " + v.PodCIDR + " and a route to every other node's pod range"
+	} else {
+		hint = "each node must masquerade its pod range out of its uplink (" + v.Interface + ")"
+	}
+	return c.pings(pairs, hint)
+}
+
+type pingPair struct{ from, what, to string }
+
+// pings runs the pings at once and passes when each one answered (or, for
+// Expect fail, none did), with the TTL wanted.
+func (c ClusterCheck) pings(pairs []pingPair, hint string) Outcome {
+	results := make([]probe.PingResult, len(pairs))
+	timeout := replyTimeout
+	if c.Expect == "fail" {
+		timeout = failTimeout
+	}
+	var wg sync.WaitGroup
+	for i, p := range pairs {
+		wg.Go(func() {
+			to, err := netip.ParseAddr(p.to)
+			if err != nil {
+				results[i] = probe.PingResult{Reason: "no address (" + p.to + ")"}
+				return
+			}
+			results[i] = probe.Ping(p.from, to, timeout)
+		})
+	}
+	wg.Wait()
+	var bad []string
+	for i, r := range results {
+		switch {
+		case c.Expect == "fail" && r.OK:
+			bad = append(bad, pairs[i].what+" answered")
+		case c.Expect != "fail" && !r.OK:
+			bad = append(bad, pairs[i].what+": "+r.Reason)
+		case c.Expect != "fail" && c.TTL > 0 && r.TTL != c.TTL:
+			bad = append(bad, fmt.Sprintf("%s: ttl %d, want %d", pairs[i].what, r.TTL, c.TTL))
+		}
+	}
+	if len(bad) > 0 {
+		d := fmt.Sprintf("%d of %d: %s", len(bad), len(pairs), strings.Join(bad, "; "))
+		if hint != "" && c.Expect != "fail" {
+			return Outcome{Detail: d + " (" + hint + ")"}
+		}
+		return fail(d)
+	}
+	return pass(fmt.Sprintf("%d pings as expected", len(pairs)))
+}
+
+// routes reads each node's table in the snapshot and names the first
+// missing route with the command that adds it.
+func (c ClusterCheck) routes(e *Eval, v cluster.Vars) Outcome {
+	var missing []string
+	var fix []string
+	for _, a := range v.NodeInfo {
+		n, ok := e.Snap.Find(e.Scope.Netns(a.Name))
+		if !ok {
+			return fail("node " + a.Name + " does not exist")
+		}
+		for _, b := range v.Others(a.Name) {
+			found := false
+			for _, r := range n.Routes {
+				found = found || r.Dst == b.PodCIDR && r.Via == b.IP
+			}
+			if !found {
+				missing = append(missing, fmt.Sprintf("%s has no route to %s's pods %s via %s", a.Name, b.Name, b.PodCIDR, b.IP))
+				fix = append(fix, fmt.Sprintf("lab shell %s -- ip route add %s via %s dev %s", a.Name, b.PodCIDR, b.IP, v.Interface))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fail(strings.Join(missing, "; "), fix...)
+	}
+	return pass(fmt.Sprintf("%d routes", len(v.NodeInfo)*(len(v.NodeInfo)-1)))
+}
+
+// isolated passes when lab-world cannot route to the pod range: the pods
+// reach it only through their nodes' masquerade.
+func (c ClusterCheck) isolated(e *Eval, v cluster.Vars) Outcome {
+	w, ok := e.Snap.Find(e.Scope.Netns(netops.WorldNetns))
+	if !ok {
+		return fail("netns " + e.Scope.Netns(netops.WorldNetns) + " does not exist")
+	}
+	pods := netip.MustParsePrefix(v.PodCIDR)
+	for _, r := range w.Routes {
+		if p, err := netip.ParsePrefix(r.Dst); err == nil && p.Overlaps(pods) {
+			return fail(fmt.Sprintf("%s routes %s: the world must not know the pods", e.Scope.Netns(netops.WorldNetns), r.Line()),
+				inNetns(e.Scope, netops.WorldNetns, "ip route del "+r.Dst))
+		}
+	}
+	return pass("no route to " + v.PodCIDR)
+}
+
+// probePods adds one pod on each node through its own config, one at a
+// time (a scope's handles are not shared between goroutines), named
+// PREFIXi so that two checks graded together make different ones, and
+// returns them with the undo that removes them.
+func probePods(s *netops.Scope, v cluster.Vars, prefix string) ([]netops.PodResult, func(), error) {
+	var pods []netops.PodResult
+	undo := func() {
+		for i, p := range pods {
+			s.PodDel(v.NodeInfo[i].Name, p.Pod)
+		}
+	}
+	for i, n := range v.NodeInfo {
+		p, err := s.PodAdd(n.Name, fmt.Sprintf("%s%d", prefix, i))
+		if err != nil {
+			return pods, undo, fmt.Errorf("a probe pod on %s: %w", n.Name, err)
+		}
+		pods = append(pods, p)
+	}
+	return pods, undo, nil
+}
+
+// handCommands of a cluster check, for the vars the resolver's scope holds:
+// the pings between the nodes, or between the lesson's pods (NODE-pod1, as
+// node_pods names them; their addresses read from eth0), the routes of each
+// node, or lab-world's routes.
+func (c ClusterCheck) handCommands(r netops.Resolver) []string {
+	v := clusterVarsOf(r)
+	var out []string
+	note := ""
+	if c.Expect == "fail" {
+		note = failsNote("", "gets no reply yet")
+	}
+	podAddr := func(n cluster.Node) string {
+		return "$(ip -n " + r.Netns(netops.PodName(n.Name, 1)) + " -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)"
+	}
+	for _, a := range v.NodeInfo {
+		switch c.What {
+		case "nodes":
+			for _, b := range v.Others(a.Name) {
+				out = append(out, inNetns(r, a.Name, "ping -c 1 -W 1 "+b.IP)+note)
+			}
+		case "pods":
+			for _, b := range v.Others(a.Name) {
+				out = append(out, inNetns(r, netops.PodName(a.Name, 1), "ping -c 1 -W 1 "+podAddr(b))+note)
+			}
+		case "world":
+			out = append(out, inNetns(r, netops.PodName(a.Name, 1), "ping -c 1 -W 1 "+netops.WorldIP)+note)
+		case "routes":
+			for _, b := range v.Others(a.Name) {
+				out = append(out, inNetns(r, a.Name, "ip route show "+b.PodCIDR))
+			}
+		}
+	}
+	if c.What == "isolated" {
+		out = append(out, inNetns(r, netops.WorldNetns, "ip route show "+v.PodCIDR)+"  (prints nothing)")
+	}
+	return out
+}
+
+// clusterVarsOf reads the vars through a resolver that is a scope; others
+// get article 000's.
+func clusterVarsOf(r netops.Resolver) cluster.Vars {
+	if s, ok := r.(*netops.Scope); ok {
+		if v, err := s.ClusterVars(); err == nil {
+			return v
+		}
+	}
+	return cluster.Default()
+}
