@@ -15,6 +15,7 @@ import (
 func (a *app) runCmd() *cobra.Command {
 	var asJSON bool
 	var varsFile string
+	var podsPerNode int
 	c := &cobra.Command{
 		Use:   "run LESSON",
 		Short: "Set up a lesson and apply every step: commands, diffs and checks",
@@ -31,6 +32,9 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 			defer sess.Close()
 			if err := useVars(sess, varsFile); err != nil {
 				return err
+			}
+			if err := sess.UsePodsPerNode(podsPerNode); err != nil {
+				return &exitError{code: 2, msg: err.Error()}
 			}
 			start := time.Now()
 			rep := engine.NewRunReport(l.ID, sess.ScopeName())
@@ -73,6 +77,7 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
 	c.Flags().StringVar(&varsFile, "vars", "", "a cluster lesson's nodes: a vars.yaml of article 000's shape (default: the article's three nodes)")
+	c.Flags().IntVar(&podsPerNode, "pods-per-node", 0, "a cluster lesson's pods on each node (default: the lesson's own)")
 	return c
 }
 

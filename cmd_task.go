@@ -11,6 +11,7 @@ func (a *app) taskCmd() *cobra.Command {
 	var envOnly bool
 	var seed int64
 	var varsFile string
+	var podsPerNode int
 	c := &cobra.Command{
 		Use:   "task LESSON",
 		Short: "Set up a lesson's given state and print the exercise",
@@ -29,6 +30,9 @@ from N instead of the canonical ones: the same N, the same values; --env prints 
 			defer sess.Close()
 			if err := useVars(sess, varsFile); err != nil {
 				return err
+			}
+			if err := sess.UsePodsPerNode(podsPerNode); err != nil {
+				return &exitError{code: 2, msg: err.Error()}
 			}
 			held := sess.Holds(l) && l.Seed == seed
 			if l, err = sess.Vary(l, seed); err != nil {
@@ -64,6 +68,7 @@ from N instead of the canonical ones: the same N, the same values; --env prints 
 	c.Flags().BoolVar(&envOnly, "env", false, "print only KEY=VALUE lines for eval")
 	c.Flags().Int64Var(&seed, "seed", 0, "draw a scenario's addresses and names from this seed (0: the canonical ones)")
 	c.Flags().StringVar(&varsFile, "vars", "", "a cluster lesson's nodes: a vars.yaml of article 000's shape (default: the article's three nodes)")
+	c.Flags().IntVar(&podsPerNode, "pods-per-node", 0, "a cluster lesson's pods on each node (default: the lesson's own)")
 	return c
 }
 

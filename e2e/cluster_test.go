@@ -66,7 +66,7 @@ func TestClusterNodesByHand(t *testing.T) {
 	rep := wantVerify(t, "nodes", s, 1)
 	routes := rep.check(t, "node-routes")
 	if routes.Passed || !strings.Contains(routes.Detail, "cni-worker03 has no route to cni-worker04's pods 10.240.4.0/24 via 192.168.100.104") ||
-		!strings.Contains(routes.Hint, "lab shell cni-worker03 -- ip route add 10.240.4.0/24 via 192.168.100.104 dev ens32") {
+		!strings.Contains(routes.Hint, "lab shell cni-worker03 --scope "+s+" -- ip route add 10.240.4.0/24 via 192.168.100.104 dev ens32") {
 		t.Errorf("verify without one route: %+v", routes)
 	}
 	want(t, lab(t, "shell", nodes[3], "--scope", s, "--", "ip", "route", "add", "10.240.4.0/24", "via", "192.168.100.104", "dev", "ens32"), 0)

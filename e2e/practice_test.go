@@ -42,6 +42,10 @@ nft add chain ip nat postrouting '{ type nat hook postrouting priority srcnat; }
 nft add rule ip nat postrouting ip saddr 172.18.0.3 ip daddr 172.18.0.3 tcp dport 80 masquerade`,
 	// Clamp the MSS to the path's MTU instead of lowering the container's.
 	"mtu": "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu",
+	// replace, not add: the command that can run twice.
+	"crossnode-route": "lab shell cni-worker01 --scope {S} -- ip route replace 10.240.2.0/24 via 192.168.100.102 dev ens32",
+	// A runtime reads only .conf, .conflist and .json: a renamed file is out.
+	"stale-conf": "lab shell cni-worker01 --scope {S} -- mv /etc/cni/net.d/00-my-cni-demo.conf /etc/cni/net.d/00-my-cni-demo.conf.old",
 	"ipam-exhausted": `dir=$(jq -r .ipam.dataDir $LAB_NETD/00-demo.conf)/demo_br
 grep -l -e dead1 -e dead2 $dir/10.0.10.* | xargs rm
 CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`,

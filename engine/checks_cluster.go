@@ -180,7 +180,7 @@ func (c ClusterCheck) routes(e *Eval, v cluster.Vars) Outcome {
 			}
 			if !found {
 				missing = append(missing, fmt.Sprintf("%s has no route to %s's pods %s via %s", a.Name, b.Name, b.PodCIDR, b.IP))
-				fix = append(fix, fmt.Sprintf("lab shell %s -- ip route add %s via %s dev %s", a.Name, b.PodCIDR, b.IP, v.Interface))
+				fix = append(fix, fmt.Sprintf("lab shell %s%s -- ip route add %s via %s dev %s", a.Name, scopeFlag(e.Scope), b.PodCIDR, b.IP, v.Interface))
 			}
 		}
 	}

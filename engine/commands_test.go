@@ -176,7 +176,7 @@ func TestCommandsPerScope(t *testing.T) {
 		covered[tc.kind] = true
 	}
 	// TestClusterCommands: one op, dozens of lines, per node of the vars.
-	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade"} {
+	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade", "node_file"} {
 		covered[k] = true
 	}
 	var missing []string
@@ -306,6 +306,7 @@ func TestNodeStepCommands(t *testing.T) {
 		{"node_routes", &netops.NodeRoutes{}, 6, "ip netns exec t1-cni-master01 ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32"},
 		{"node_routes", &netops.NodeRoutes{On: "first"}, 2, "ip netns exec t1-cni-master01 ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32"},
 		{"node_masquerade", &netops.NodeMasquerade{}, 9, "ip netns exec t1-cni-master01 nft add table ip cnilab"},
+		{"node_file", &netops.NodeFile{Node: "cni-worker01", Path: "/etc/cni/net.d/00-old.conf", Content: "{}\n"}, 1, "lab shell cni-worker01 --scope t1 -- tee /etc/cni/net.d/00-old.conf > /dev/null <<'EOF'\n{}\nEOF"},
 	} {
 		if got, want := reflect.TypeOf(tc.op), reflect.TypeOf(opKinds[tc.kind]()); got != want {
 			t.Fatalf("kind %q makes a %v, the case has a %v", tc.kind, want, got)

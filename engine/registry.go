@@ -32,6 +32,7 @@ var opKinds = map[string]func() netops.Op{
 	"node_forward":    func() netops.Op { return &netops.NodeForward{} },
 	"node_routes":     func() netops.Op { return &netops.NodeRoutes{} },
 	"node_masquerade": func() netops.Op { return &netops.NodeMasquerade{} },
+	"node_file":       func() netops.Op { return &netops.NodeFile{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.

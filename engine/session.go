@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sync"
 
@@ -28,6 +29,16 @@ type Session struct {
 	// by Setup; nil: article 000's, or the ones the scope holds.
 	vars     []byte
 	varsFile string
+	podsPer  int // --pods-per-node, 0: the lesson's own
+}
+
+// UsePodsPerNode gives the next Setup a number of pods per cluster node.
+func (s *Session) UsePodsPerNode(m int) error {
+	if m < 0 || m > 250 {
+		return fmt.Errorf("--pods-per-node %d: want 1 to 250 (one /24 per node)", m)
+	}
+	s.podsPer = m
+	return nil
 }
 
 // UseVars gives the next Setup a cluster's vars.yaml, checked now so that a
@@ -151,6 +162,11 @@ func (s *Session) Setup(ctx context.Context, l *Lesson, sink func(Event)) ([]str
 	if s.vars != nil {
 		// After the reset, which clears the state, before the cluster op.
 		if err := s.scope.SetClusterVars(s.varsFile, s.vars); err != nil {
+			return removed, err
+		}
+	}
+	if s.podsPer > 0 {
+		if err := s.scope.SetPodsPerNode(s.podsPer); err != nil {
 			return removed, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/cnilab/lab/netops/cluster"
 	"github.com/cnilab/lab/netops/nft"
@@ -97,6 +98,30 @@ func PodName(node string, k int) string { return node + "-pod" + strconv.Itoa(k)
 
 func (o NodePods) count() int { return max(o.PerNode, 1) }
 
+// podsPerNodeFile holds `--pods-per-node M`, which overrides per_node.
+const podsPerNodeFile = "pods-per-node"
+
+// SetPodsPerNode records how many pods node_pods starts on each node.
+func (s *Scope) SetPodsPerNode(m int) error {
+	if m < 1 || m > 250 {
+		return fmt.Errorf("--pods-per-node %d: want 1 to 250 (one /24 per node)", m)
+	}
+	if err := mkdirAll(s.StateDir); err != nil {
+		return err
+	}
+	return s.WriteState(podsPerNodeFile, []byte(strconv.Itoa(m)))
+}
+
+// podsPer is how many pods node_pods starts per node in this scope.
+func (o NodePods) podsPer(s *Scope) int {
+	if b, err := s.ReadState(podsPerNodeFile); err == nil && b != nil {
+		if m, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && m > 0 {
+			return m
+		}
+	}
+	return o.count()
+}
+
 func (o NodePods) Commands(r Resolver) []string {
 	var out []string
 	for _, n := range varsOf(r).NodeInfo {
@@ -123,7 +148,7 @@ func (o NodePods) Apply(s *Scope) ([]Note, error) {
 	}
 	var notes []Note
 	for _, n := range v.NodeInfo {
-		for k := 1; k <= o.count(); k++ {
+		for k := 1; k <= o.podsPer(s); k++ {
 			res, err := s.PodAdd(n.Name, PodName(n.Name, k))
 			if err != nil {
 				return notes, err
@@ -254,4 +279,42 @@ func eachNode(s *Scope, f func(cluster.Vars, cluster.Node) error) error {
 		}
 	}
 	return nil
+}
+
+// NodeFile writes a file in a node's own filesystem (a stale config left
+// in its /etc/cni/net.d, say), through its holder's /proc/PID/root.
+//
+// Equivalent to: `lab shell NODE -- tee PATH <<'EOF' ... EOF`
+type NodeFile struct {
+	Node    string `yaml:"node"`
+	Path    string `yaml:"path"`
+	Content string `yaml:"content"`
+}
+
+func (o NodeFile) Commands(r Resolver) []string {
+	return []string{fmt.Sprintf("lab shell %s%s -- tee %s > /dev/null <<'EOF'\n%sEOF", o.Node, labScope(r), o.Path, o.Content)}
+}
+
+func (o NodeFile) Namespaces() []string { return nil }
+
+func (o NodeFile) Validate() error {
+	if o.Node == "" || !filepath.IsAbs(o.Path) || filepath.Clean(o.Path) != o.Path {
+		return fmt.Errorf("node_file: a node and an absolute, clean path are required (got %q, %q)", o.Node, o.Path)
+	}
+	return nil
+}
+
+func (o NodeFile) Apply(s *Scope) ([]Note, error) {
+	root, err := s.nodeRoot(o.Node)
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.Join(root, o.Path)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, fmt.Errorf("node %s: %w", o.Node, err)
+	}
+	if err := os.WriteFile(p, []byte(o.Content), 0o644); err != nil {
+		return nil, fmt.Errorf("node %s: write %s: %w", o.Node, o.Path, err)
+	}
+	return nil, nil
 }
