@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/netops/capture"
 	"github.com/cnilab/lab/netops/cluster"
 	"github.com/cnilab/lab/netops/probe"
 )
@@ -24,9 +25,21 @@ import (
 // installed config, as a kubelet would, and removes again: a cluster built
 // by hand is graded as one built by the lesson.
 type ClusterCheck struct {
-	What   string `yaml:"what"`
-	Expect string `yaml:"expect"` // "reply" (default) or "fail", for nodes, pods and world
-	TTL    int    `yaml:"ttl"`
+	What    string          `yaml:"what"`
+	Expect  string          `yaml:"expect"` // "reply" (default) or "fail", for nodes, pods and world
+	TTL     int             `yaml:"ttl"`
+	Capture *ClusterCapture `yaml:"capture"` // pods and world: what crosses one node's link meanwhile
+}
+
+// ClusterCapture captures on one node's link while the pods' pings run. In
+// Match and NoMatch, {podK} stands for the address of the pod on node K
+// (from 0, in the vars' order) and {nodeK} for node K's own address, so
+// that the lesson holds for any vars: "IP {pod0} > {pod1}: ICMP echo request".
+type ClusterCapture struct {
+	Node    int    `yaml:"node"`
+	Dev     string `yaml:"dev"` // "uplink" (the vars' interface) or "bridge"
+	Match   string `yaml:"match"`
+	NoMatch string `yaml:"no_match"`
 }
 
 var clusterWhats = []string{"nodes", "pods", "world", "routes", "isolated"}
@@ -46,10 +59,33 @@ func (c ClusterCheck) Validate() error {
 	if c.Expect != "" && c.Expect != "reply" && c.Expect != "fail" {
 		return fmt.Errorf("cluster check: expect %q, want reply or fail", c.Expect)
 	}
+	if k := c.Capture; k != nil {
+		if c.What != "pods" && c.What != "world" {
+			return fmt.Errorf("cluster check: a capture goes with what: pods or world")
+		}
+		if k.Dev != "uplink" && k.Dev != "bridge" || k.Match == "" || k.Node < 0 {
+			return fmt.Errorf("cluster check capture: dev uplink or bridge, a match and a node index are required")
+		}
+	}
 	return nil
 }
 
 func (c ClusterCheck) Describe(r netops.Resolver) string {
+	d := c.describe(r)
+	if k := c.Capture; k != nil {
+		node := fmt.Sprintf("node %d", k.Node)
+		if v := clusterVarsOf(r); k.Node < len(v.NodeInfo) {
+			node = v.NodeInfo[k.Node].Name
+		}
+		d += fmt.Sprintf(", and on %s's %s: %q", node, k.Dev, k.Match)
+		if k.NoMatch != "" {
+			d += fmt.Sprintf(" and no %q", k.NoMatch)
+		}
+	}
+	return d
+}
+
+func (c ClusterCheck) describe(r netops.Resolver) string {
 	fail := c.Expect == "fail"
 	switch c.What {
 	case "nodes":
@@ -111,13 +147,67 @@ func (c ClusterCheck) Evaluate(e *Eval) Outcome {
 			}
 		}
 	}
+	var capt *capture.Session
+	if k := c.Capture; k != nil {
+		if k.Node >= len(v.NodeInfo) {
+			return fail(fmt.Sprintf("the capture's node %d: the vars have %d nodes", k.Node, len(v.NodeInfo)))
+		}
+		dev := v.Interface
+		if k.Dev == "bridge" {
+			dev = v.Bridge
+		}
+		if capt, err = capture.Start(capture.Options{Netns: e.Scope.Netns(v.NodeInfo[k.Node].Name), Iface: dev, Timeout: captureBound}); err != nil {
+			return fail(err.Error())
+		}
+	}
 	hint := ""
 	if c.What == "pods" {
 		hint = "each node needs FORWARD accepts for " + v.PodCIDR + " and a route to every other node's pod range"
 	} else {
 		hint = "each node must masquerade its pod range out of its uplink (" + v.Interface + ")"
 	}
-	return c.pings(pairs, hint)
+	o := c.pings(pairs, hint)
+	if capt != nil {
+		o = c.captured(capt.Stop(), v, pods, o)
+	}
+	return o
+}
+
+// captured grades what the capture saw, once the pings are done: Match
+// must be there and NoMatch not, with the placeholders filled in.
+func (c ClusterCheck) captured(pkts []capture.Packet, v cluster.Vars, pods []netops.PodResult, o Outcome) Outcome {
+	fill := func(p string) string {
+		for k, n := range v.NodeInfo {
+			p = strings.ReplaceAll(p, fmt.Sprintf("{node%d}", k), n.IP)
+			if k < len(pods) {
+				p = strings.ReplaceAll(p, fmt.Sprintf("{pod%d}", k), pods[k].IP())
+			}
+		}
+		return p
+	}
+	match, noMatch := fill(c.Capture.Match), fill(c.Capture.NoMatch)
+	var hit, unwanted string
+	for _, p := range pkts {
+		o.Lines = append(o.Lines, p.Line)
+		if hit == "" && globMatch(p.Line, match) {
+			hit = p.Line
+		}
+		if unwanted == "" && noMatch != "" && globMatch(p.Line, noMatch) {
+			unwanted = p.Line
+		}
+	}
+	dev := v.NodeInfo[c.Capture.Node].Name + "'s " + c.Capture.Dev
+	switch {
+	case hit == "":
+		o.Passed = false
+		o.Detail += fmt.Sprintf("; no packet on %s matches %q (saw %d)", dev, match, len(pkts))
+	case unwanted != "":
+		o.Passed = false
+		o.Detail += fmt.Sprintf("; on %s %s, which should not cross", dev, unwanted)
+	default:
+		o.Detail += "; on " + dev + ": " + hit
+	}
+	return o
 }
 
 type pingPair struct{ from, what, to string }

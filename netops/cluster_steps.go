@@ -188,18 +188,18 @@ func (o NodeForward) Apply(s *Scope) ([]Note, error) {
 // NodeRoutes is the play's task 5: on each node, a route to every other
 // node's pod range via that node's address on the underlay. On "first",
 // only the first node gets its routes: the requests cross, the replies
-// have no way back.
+// have no way back; "others" gives the rest theirs.
 //
 // Equivalent to, on cni-master01: `ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32` for each other node
 type NodeRoutes struct {
-	On string `yaml:"on"` // "all" (the default) or "first"
+	On string `yaml:"on"` // "all" (the default), "first" or "others"
 }
 
 func (o NodeRoutes) routes(v cluster.Vars) []RouteAdd {
 	var out []RouteAdd
 	for i, n := range v.NodeInfo {
-		if o.On == "first" && i > 0 {
-			break
+		if o.On == "first" && i > 0 || o.On == "others" && i == 0 {
+			continue
 		}
 		for _, other := range v.Others(n.Name) {
 			out = append(out, RouteAdd{Netns: n.Name, Dst: other.PodCIDR, Via: other.IP, Dev: v.Interface})
@@ -219,8 +219,8 @@ func (o NodeRoutes) Commands(r Resolver) []string {
 func (o NodeRoutes) Namespaces() []string { return nil }
 
 func (o NodeRoutes) Validate() error {
-	if o.On != "" && o.On != "all" && o.On != "first" {
-		return fmt.Errorf("node_routes: on %q, want all or first", o.On)
+	if o.On != "" && o.On != "all" && o.On != "first" && o.On != "others" {
+		return fmt.Errorf("node_routes: on %q, want all, first or others", o.On)
 	}
 	return nil
 }

@@ -17,10 +17,11 @@ type Masquerade struct {
 	Src    string `yaml:"src"`
 	Out    string `yaml:"out"`
 	NotOut string `yaml:"not_out"`
+	NotDst string `yaml:"not_dst"`
 }
 
 func (o Masquerade) rule(s *Scope, real string) nft.Masquerade {
-	return nft.Masquerade{Netns: real, Table: s.Table(), Src: o.Src, OutIface: o.Out, NotOutIface: o.NotOut}
+	return nft.Masquerade{Netns: real, Table: s.Table(), Src: o.Src, OutIface: o.Out, NotOutIface: o.NotOut, NotDst: o.NotDst}
 }
 
 func (o Masquerade) Commands(r Resolver) []string {

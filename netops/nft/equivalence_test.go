@@ -20,6 +20,7 @@ func TestNftMatchesNetlink(t *testing.T) {
 			Masquerade{Netns: n, Table: "cnilab", Src: "10.240.0.0/24", NotOutIface: "cni0"},
 			Masquerade{Netns: n, Table: "cnilab", Src: "10.244.16.0/20"},
 			Masquerade{Netns: n, Table: "cnilab", Src: "10.9.9.9", OutIface: "veth-9"},
+			Masquerade{Netns: n, Table: "cnilab", Src: "10.240.1.0/24", NotOutIface: "cni0", NotDst: "10.240.0.0/16"},
 			ForwardAccept{Netns: n, Table: "cnilab", CIDR: "10.240.0.0/16"},
 			DNAT{Netns: n, Table: "cnilab", Proto: "tcp", Dport: 80, ToAddr: "172.18.0.3", ToPort: 80},
 			DNAT{Netns: n, Table: "cnilab", Proto: "udp", Dport: 53, ToAddr: "172.18.0.3", InIface: "eth0"},

@@ -26,6 +26,9 @@ type Masquerade struct {
 	// any interface but this one, e.g. "cni0" (`oifname != "cni0"`), so
 	// traffic between containers on the bridge keeps its source address.
 	NotOutIface string
+	// NotDst spares packets to this network, e.g. "10.240.0.0/16": pods of
+	// other nodes keep seeing the pod's own address (`! -d 10.240.0.0/16`).
+	NotDst string
 }
 
 // Apply adds the rule unless the chain already holds it.
@@ -62,6 +65,17 @@ func (m Masquerade) build() (taggedRule, []string, error) {
 			words = append(words, "ip", "saddr", src)
 		}
 	}
+	dst := ""
+	if m.NotDst != "" {
+		p, err := parsePrefix("not-dst", m.NotDst)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			dst = "!" + prefixText(p)
+			exprs = append(exprs, notPrefix(matchPrefix(offDaddr, p))...)
+			words = append(words, "ip", "daddr", "!=", prefixText(p))
+		}
+	}
 	switch {
 	case m.OutIface != "" && m.NotOutIface != "":
 		errs = append(errs, errors.New("set OutIface or NotOutIface, not both"))
@@ -83,5 +97,8 @@ func (m Masquerade) build() (taggedRule, []string, error) {
 	exprs = append(exprs, &expr.Masq{})
 	words = append(words, "masquerade")
 	key := tagPrefix + "masq:" + src + ":" + iface
+	if dst != "" {
+		key += ":" + dst
+	}
 	return taggedRule{key: key, exprs: exprs}, words, errors.Join(errs...)
 }

@@ -43,6 +43,17 @@ func matchPrefix(offset uint32, p netip.Prefix) []expr.Any {
 	}
 }
 
+// notPrefix turns matchPrefix's last comparison into its negation:
+// `ip daddr != PREFIX`, as nft builds it.
+func notPrefix(exprs []expr.Any) []expr.Any {
+	if c, ok := exprs[len(exprs)-1].(*expr.Cmp); ok {
+		neg := *c
+		neg.Op = expr.CmpOpNeq
+		exprs[len(exprs)-1] = &neg
+	}
+	return exprs
+}
+
 // matchIfname is `iifname|oifname [!=] "NAME"`: the name padded to IFNAMSIZ.
 func matchIfname(key expr.MetaKey, name string, negate bool) []expr.Any {
 	op := expr.CmpOpEq
