@@ -103,6 +103,9 @@ func (l *Lesson) EnvVars(s *netops.Scope) [][2]string {
 		}
 		vars[k] = val
 	}
+	if l.Cluster() {
+		vars["LAB_VARS"] = s.VarsPath() // the nodes' vars.yaml, article 000's shape
+	}
 	vars["CNI_PATH"] = s.PluginDir()
 	vars["LAB_NETD"] = s.ConfDir()
 	keys := make([]string, 0, len(vars))

@@ -29,6 +29,9 @@ func (s *Scope) ClusterVars() (cluster.Vars, error) {
 	return cluster.Parse(filepath.Join(s.StateDir, clusterVarsFile), b)
 }
 
+// VarsPath is where the scope keeps its cluster's vars.yaml.
+func (s *Scope) VarsPath() string { return filepath.Join(s.StateDir, clusterVarsFile) }
+
 // CheckClusterVars parses and validates a vars.yaml.
 func CheckClusterVars(file string, data []byte) error {
 	v, err := cluster.Parse(file, data)
@@ -122,6 +125,13 @@ func (o Cluster) Apply(s *Scope) ([]Note, error) {
 	}
 	if err := v.Validate(); err != nil {
 		return nil, err
+	}
+	// The vars in use, written out for the learner (LAB_VARS) when they are
+	// article 000's: an Ansible play or a hand loop reads the same file.
+	if b, _ := s.ReadState(clusterVarsFile); b == nil {
+		if err := s.WriteState(clusterVarsFile, cluster.DefaultYAML()); err != nil {
+			return nil, err
+		}
 	}
 	var notes []Note
 	for _, op := range clusterOps(v) {
