@@ -54,12 +54,12 @@ the namespace.`,
 
 func (a *app) podCNICmd() *cobra.Command {
 	return &cobra.Command{
-		Use:    "pod-cni CMD NODE-NETNS POD NETNS-PATH",
+		Use:    "pod-cni CMD NODE-NETNS POD=NETNS-PATH...",
 		Short:  "Run a node's pod network config (lab pod runs it inside the node)",
 		Hidden: true,
-		Args:   cobra.ExactArgs(4),
+		Args:   cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return engine.PodCNI(args[0], args[1], args[2], args[3])
+			return engine.PodCNI(args[0], args[1], args[2:])
 		},
 	}
 }

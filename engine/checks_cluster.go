@@ -9,6 +9,7 @@ import (
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/capture"
 	"github.com/cnilab/lab/netops/cluster"
+	"github.com/cnilab/lab/netops/cni"
 	"github.com/cnilab/lab/netops/probe"
 )
 
@@ -29,6 +30,10 @@ type ClusterCheck struct {
 	Expect  string          `yaml:"expect"` // "reply" (default) or "fail", for nodes, pods and world
 	TTL     int             `yaml:"ttl"`
 	Capture *ClusterCapture `yaml:"capture"` // pods and world: what crosses one node's link meanwhile
+	// Use "lesson" grades the lesson's own pods (NODE-pod1, made by
+	// node_pods) instead of probe pods: a walkthrough step shows the pods
+	// its prose names, and skips making and removing others.
+	Use string `yaml:"use"`
 }
 
 // ClusterCapture captures on one node's link while the pods' pings run. In
@@ -58,6 +63,9 @@ func (c ClusterCheck) Validate() error {
 	}
 	if c.Expect != "" && c.Expect != "reply" && c.Expect != "fail" {
 		return fmt.Errorf("cluster check: expect %q, want reply or fail", c.Expect)
+	}
+	if c.Use != "" && c.Use != "probe" && c.Use != "lesson" {
+		return fmt.Errorf("cluster check: use %q, want probe or lesson", c.Use)
 	}
 	if k := c.Capture; k != nil {
 		if c.What != "pods" && c.What != "world" {
@@ -129,11 +137,20 @@ func (c ClusterCheck) Evaluate(e *Eval) Outcome {
 		}
 		return c.pings(pairs, "")
 	}
-	// pods and world: probe pods through each node's own config.
-	pods, undo, err := probePods(e.Scope, v, c.What+"-probe")
-	defer undo()
-	if err != nil {
-		return fail(err.Error())
+	// pods and world: probe pods through each node's own config, or the
+	// lesson's.
+	var pods []netops.PodResult
+	if c.Use == "lesson" {
+		if pods, err = lessonPods(e, v); err != nil {
+			return fail(err.Error())
+		}
+	} else {
+		var undo func()
+		pods, undo, err = probePods(e.Scope, v, c.What+"-probe")
+		defer undo()
+		if err != nil {
+			return fail(err.Error())
+		}
 	}
 	var pairs []pingPair
 	for i, a := range v.NodeInfo {
@@ -297,23 +314,46 @@ func (c ClusterCheck) isolated(e *Eval, v cluster.Vars) Outcome {
 	return pass("no route to " + v.PodCIDR)
 }
 
-// probePods adds one pod on each node through its own config, one at a
-// time (a scope's handles are not shared between goroutines), named
-// PREFIXi so that two checks graded together make different ones, and
-// returns them with the undo that removes them.
-func probePods(s *netops.Scope, v cluster.Vars, prefix string) ([]netops.PodResult, func(), error) {
+// lessonPods are the lesson's first pod on each node, with the address
+// the snapshot shows on its eth0.
+func lessonPods(e *Eval, v cluster.Vars) ([]netops.PodResult, error) {
 	var pods []netops.PodResult
+	for _, n := range v.NodeInfo {
+		name := netops.PodName(n.Name, 1)
+		real := e.Scope.Netns(name)
+		snap, ok := e.Snap.Find(real)
+		addrs := snap.AddrsOf(netops.PodIfName)
+		if !ok || len(addrs) == 0 {
+			return nil, fmt.Errorf("pod %s on %s has no address on %s (lab pod add %s %s)", name, n.Name, netops.PodIfName, n.Name, name)
+		}
+		pods = append(pods, netops.PodResult{Node: n.Name, Pod: name, Netns: real,
+			Outcome: cni.Outcome{ParsedIPs: []string{addrs[0]}}})
+	}
+	return pods, nil
+}
+
+// probePods adds one pod on each node through its own config, the nodes
+// side by side, named PREFIXi so that two checks graded together make
+// different ones, and returns them with the undo that removes them.
+func probePods(s *netops.Scope, v cluster.Vars, prefix string) ([]netops.PodResult, func(), error) {
+	var reqs []netops.PodReq
+	for i, n := range v.NodeInfo {
+		reqs = append(reqs, netops.PodReq{Node: n.Name, Pod: fmt.Sprintf("%s%d", prefix, i)})
+	}
+	pods, err := s.PodsAdd(reqs)
 	undo := func() {
+		var made []netops.PodReq
 		for i, p := range pods {
-			s.PodDel(v.NodeInfo[i].Name, p.Pod)
+			if p.IP() != "" {
+				made = append(made, reqs[i])
+			}
+		}
+		if len(made) > 0 {
+			s.PodsDel(made)
 		}
 	}
-	for i, n := range v.NodeInfo {
-		p, err := s.PodAdd(n.Name, fmt.Sprintf("%s%d", prefix, i))
-		if err != nil {
-			return pods, undo, fmt.Errorf("a probe pod on %s: %w", n.Name, err)
-		}
-		pods = append(pods, p)
+	if err != nil {
+		return pods, undo, fmt.Errorf("a probe pod: %w", err)
 	}
 	return pods, undo, nil
 }

@@ -104,6 +104,8 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 			return res, err
 		}
 	}
+	// A cluster's step may have made namespaces (pods): look again.
+	names = realNames(l, s)
 	after, err := snapshot.TakeSettled(names)
 	if err != nil {
 		return res, err

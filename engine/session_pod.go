@@ -50,8 +50,8 @@ func (s *Session) needCluster() error {
 }
 
 // PodCNI runs inside a node for `lab pod` (netops.PodCNI).
-func PodCNI(cmd, nodeNetns, pod, netnsPath string) error {
-	return netops.PodCNI(cmd, nodeNetns, pod, netnsPath)
+func PodCNI(cmd, nodeNetns string, pods []string) error {
+	return netops.PodCNI(cmd, nodeNetns, pods)
 }
 
 // PodResult is what a pod's ADD or DEL did.

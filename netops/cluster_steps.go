@@ -146,17 +146,20 @@ func (o NodePods) Apply(s *Scope) ([]Note, error) {
 	if err != nil {
 		return nil, err
 	}
-	var notes []Note
+	var reqs []PodReq
 	for _, n := range v.NodeInfo {
 		for k := 1; k <= o.podsPer(s); k++ {
-			res, err := s.PodAdd(n.Name, PodName(n.Name, k))
-			if err != nil {
-				return notes, err
-			}
-			notes = append(notes, Note{Title: "pod " + res.Pod + " on " + n.Name, Body: "eth0 " + res.IP() + " (" + res.Config + ")"})
+			reqs = append(reqs, PodReq{n.Name, PodName(n.Name, k)})
 		}
 	}
-	return notes, nil
+	res, err := s.PodsAdd(reqs)
+	var notes []Note
+	for _, r := range res {
+		if r.IP() != "" {
+			notes = append(notes, Note{Title: "pod " + r.Pod + " on " + r.Node, Body: "eth0 " + r.IP() + " (" + r.Config + ")"})
+		}
+	}
+	return notes, err
 }
 
 // NodeForward is the play's tasks 2 and 3 on every node: FORWARD accepts

@@ -8,6 +8,8 @@ import (
 // handle returns a netlink handle bound to a real namespace, opened once per
 // scope and process: every read and write after that needs no thread switch.
 func (s *Scope) handle(real string) (*netlink.Handle, error) {
+	s.handlesMu.Lock()
+	defer s.handlesMu.Unlock()
 	if h, ok := s.handles[real]; ok {
 		return h, nil
 	}
@@ -24,6 +26,12 @@ func (s *Scope) handle(real string) (*netlink.Handle, error) {
 
 // forget drops the cached handle of a namespace that is going away.
 func (s *Scope) forget(real string) {
+	s.handlesMu.Lock()
+	defer s.handlesMu.Unlock()
+	s.forgetLocked(real)
+}
+
+func (s *Scope) forgetLocked(real string) {
 	if h, ok := s.handles[real]; ok {
 		h.Close()
 		delete(s.handles, real)
@@ -32,7 +40,9 @@ func (s *Scope) forget(real string) {
 
 // Close releases the netlink handles the scope opened.
 func (s *Scope) Close() {
+	s.handlesMu.Lock()
+	defer s.handlesMu.Unlock()
 	for name := range s.handles {
-		s.forget(name)
+		s.forgetLocked(name)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"strings"
 
@@ -42,15 +43,17 @@ func nodeConfigs() ([]string, error) {
 	return out, nil
 }
 
-// PodCNI is `lab pod-cni CMD NODE-NETNS POD NETNS-PATH`, run inside a node
-// (nsenter into its holder): what the node's container runtime does for a
-// pod, with the node's own files. The first config of /etc/cni/net.d runs
-// through libcni with CNI_PATH=/opt/cni/bin, the pod's name as container
-// id and eth0 as interface; libcni's cache and the plugins' IPAM files go
-// to the node's /var/lib/cni. It prints the outcome as JSON.
+// PodCNI is `lab pod-cni CMD NODE-NETNS POD=NETNS-PATH...`, run inside a
+// node (nsenter into its holder): what the node's container runtime does
+// for its pods, with the node's own files. The first config of
+// /etc/cni/net.d runs through libcni with CNI_PATH=/opt/cni/bin, each
+// pod's name as container id and eth0 as interface; libcni's cache and the
+// plugins' IPAM files go to the node's /var/lib/cni. It prints one JSON
+// outcome a line, in the pods' order. Several pods in one process: a node
+// starting ten pods pays for one process, not ten.
 //
 // Equivalent to: `CNI_COMMAND=ADD CNI_CONTAINERID=POD CNI_NETNS=NETNS CNI_IFNAME=eth0 CNI_PATH=/opt/cni/bin /opt/cni/bin/TYPE < /etc/cni/net.d/FIRST`
-func PodCNI(cmd, nodeNetns, pod, netnsPath string) error {
+func PodCNI(cmd, nodeNetns string, pods []string) error {
 	files, err := nodeConfigs()
 	if err != nil {
 		return fmt.Errorf("read the node's %s: %w", NodeConfDir, err)
@@ -63,16 +66,27 @@ func PodCNI(cmd, nodeNetns, pod, netnsPath string) error {
 		return err
 	}
 	rt := cni.Runtime{HostNetns: nodeNetns, PluginDir: "/opt/cni/bin", CacheDir: "/var/lib/cni", AsConfigured: true}
-	out, err := rt.Run(cni.Call{Command: cmd, ContainerID: pod, Netns: netnsPath, IfName: PodIfName, Config: raw, ConfigFile: files[0]})
-	if err != nil {
-		return err
+	enc := json.NewEncoder(os.Stdout)
+	for _, p := range pods {
+		pod, path, ok := strings.Cut(p, "=")
+		if !ok {
+			return fmt.Errorf("pod %q: want NAME=NETNS-PATH", p)
+		}
+		out, err := rt.Run(cni.Call{Command: cmd, ContainerID: pod, Netns: path, IfName: PodIfName, Config: raw, ConfigFile: files[0]})
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(podOutcome{Pod: pod, Config: files[0], Outcome: out}); err != nil {
+			return err
+		}
 	}
-	return json.NewEncoder(os.Stdout).Encode(podOutcome{Config: files[0], Outcome: out})
+	return nil
 }
 
-// podOutcome is what PodCNI prints: the config the runtime picked and the
-// call's outcome.
+// podOutcome is what PodCNI prints for one pod: the config the runtime
+// picked and the call's outcome.
 type podOutcome struct {
+	Pod     string      `json:"pod"`
 	Config  string      `json:"config"`
 	Outcome cni.Outcome `json:"outcome"`
 }
@@ -84,10 +98,18 @@ type PodResult struct {
 	Outcome          cni.Outcome
 }
 
-// runPodCNI runs PodCNI inside the node through nsenter and reads what it
-// printed.
-func (s *Scope) runPodCNI(cmd, node, pod string) (PodResult, error) {
-	res := PodResult{Node: node, Pod: pod, Netns: s.Netns(pod)}
+// PodReq names a pod on a node.
+type PodReq struct{ Node, Pod string }
+
+// runPodCNI runs PodCNI inside the node through nsenter, for all its pods
+// at once, and reads what it printed.
+func (s *Scope) runPodCNI(cmd, node string, pods []string) ([]PodResult, error) {
+	res := make([]PodResult, len(pods))
+	args := []string{"pod-cni", cmd, s.Netns(node)}
+	for i, pod := range pods {
+		res[i] = PodResult{Node: node, Pod: pod, Netns: s.Netns(pod)}
+		args = append(args, pod+"="+ns.Path(s.Netns(pod)))
+	}
 	pid := s.NodePid(node)
 	if pid <= 0 {
 		return res, fmt.Errorf("node %q does not exist in scope %q (its holder is not running)", node, s.Name)
@@ -96,27 +118,95 @@ func (s *Scope) runPodCNI(cmd, node, pod string) (PodResult, error) {
 	if err != nil {
 		return res, err
 	}
-	argv, err := NodeArgv(pid, []string{bin, "pod-cni", cmd, s.Netns(node), pod, ns.Path(s.Netns(pod))})
+	argv, err := NodeArgv(pid, append([]string{bin}, args...))
 	if err != nil {
 		return res, err
 	}
 	var stdout, stderr bytes.Buffer
 	c := exec.Command(argv[0], argv[1:]...)
 	c.Stdout, c.Stderr = &stdout, &stderr
-	if err := c.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		msg = strings.TrimPrefix(msg, "lab: ")
-		if msg == "" {
-			msg = err.Error()
+	runErr := c.Run()
+	dec := json.NewDecoder(&stdout)
+	for i := range res {
+		var po podOutcome
+		if dec.Decode(&po) != nil {
+			break
 		}
-		return res, fmt.Errorf("cni %s of pod %s on node %s: %s", cmd, pod, node, msg)
+		res[i].Config, res[i].Outcome = po.Config, po.Outcome
 	}
-	var po podOutcome
-	if err := json.Unmarshal(stdout.Bytes(), &po); err != nil {
-		return res, fmt.Errorf("cni %s of pod %s on node %s: read its outcome: %w", cmd, pod, node, err)
+	if runErr != nil {
+		msg := strings.TrimPrefix(strings.TrimSpace(stderr.String()), "lab: ")
+		if msg == "" {
+			msg = runErr.Error()
+		}
+		return res, fmt.Errorf("cni %s of pods %s on node %s: %s", cmd, strings.Join(pods, ", "), node, msg)
 	}
-	res.Config, res.Outcome = po.Config, po.Outcome
 	return res, nil
+}
+
+// PodsAdd adds pods as PodAdd does, each node's in one process and the
+// nodes at once: the namespaces first (one at a time: a scope's handles
+// are not shared), then every node's ADDs side by side. A pod whose ADD
+// failed loses its namespace again; the first error is returned.
+func (s *Scope) PodsAdd(reqs []PodReq) ([]PodResult, error) {
+	up := true
+	for _, r := range reqs {
+		if err := checkNetnsName("pod", r.Pod); err != nil {
+			return nil, err
+		}
+		if s.NodePid(r.Node) <= 0 {
+			return nil, fmt.Errorf("node %q does not exist in scope %q", r.Node, s.Name)
+		}
+	}
+	for _, r := range reqs {
+		for _, op := range []Op{NetnsAdd{Name: r.Pod}, LinkSet{Netns: r.Pod, Name: "lo", Up: &up}} {
+			if _, err := op.Apply(s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res, errs := s.perNode("ADD", reqs)
+	for i, r := range res {
+		if errs[i] == nil && r.Outcome.Err != nil {
+			errs[i] = fmt.Errorf("cni ADD of pod %s on node %s (%s): %w", r.Pod, r.Node, r.Config, r.Outcome.Err)
+		}
+		if errs[i] != nil {
+			NetnsDel{Name: reqs[i].Pod}.Apply(s)
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+// perNode runs one command for the requests, grouped by node, the nodes'
+// processes side by side; results and errors come back in the requests'
+// order.
+func (s *Scope) perNode(cmd string, reqs []PodReq) ([]PodResult, []error) {
+	res := make([]PodResult, len(reqs))
+	errs := make([]error, len(reqs))
+	byNode := map[string][]int{}
+	var order []string
+	for i, r := range reqs {
+		if _, ok := byNode[r.Node]; !ok {
+			order = append(order, r.Node)
+		}
+		byNode[r.Node] = append(byNode[r.Node], i)
+	}
+	var wg sync.WaitGroup
+	for _, node := range order {
+		idx := byNode[node]
+		wg.Go(func() {
+			var pods []string
+			for _, i := range idx {
+				pods = append(pods, reqs[i].Pod)
+			}
+			out, err := s.runPodCNI(cmd, node, pods)
+			for k, i := range idx {
+				res[i], errs[i] = out[k], err
+			}
+		})
+	}
+	wg.Wait()
+	return res, errs
 }
 
 // PodAdd does what a node's kubelet and runtime do for a new pod: a network
@@ -125,26 +215,11 @@ func (s *Scope) runPodCNI(cmd, node, pod string) (PodResult, error) {
 //
 // Equivalent to: `ip netns add POD; ip -n POD link set lo up; CNI_COMMAND=ADD ... < /etc/cni/net.d/FIRST` on the node
 func (s *Scope) PodAdd(node, pod string) (PodResult, error) {
-	if err := checkNetnsName("pod", pod); err != nil {
+	res, err := s.PodsAdd([]PodReq{{node, pod}})
+	if len(res) == 0 {
 		return PodResult{}, err
 	}
-	if s.NodePid(node) <= 0 {
-		return PodResult{}, fmt.Errorf("node %q does not exist in scope %q", node, s.Name)
-	}
-	up := true
-	for _, op := range []Op{NetnsAdd{Name: pod}, LinkSet{Netns: pod, Name: "lo", Up: &up}} {
-		if _, err := op.Apply(s); err != nil {
-			return PodResult{}, err
-		}
-	}
-	res, err := s.runPodCNI("ADD", node, pod)
-	if err == nil && res.Outcome.Err != nil {
-		err = fmt.Errorf("cni ADD of pod %s on node %s (%s): %w", pod, node, res.Config, res.Outcome.Err)
-	}
-	if err != nil {
-		NetnsDel{Name: pod}.Apply(s)
-	}
-	return res, err
+	return res[0], err
 }
 
 // PodDel does what the runtime does when a pod goes: DEL with the node's
@@ -153,15 +228,30 @@ func (s *Scope) PodAdd(node, pod string) (PodResult, error) {
 //
 // Equivalent to: `CNI_COMMAND=DEL ... < /etc/cni/net.d/FIRST` on the node, then `ip netns del POD`
 func (s *Scope) PodDel(node, pod string) (PodResult, error) {
-	if !ns.Exists(s.Netns(pod)) {
-		return PodResult{}, fmt.Errorf("pod %q has no netns %s in scope %q", pod, s.Netns(pod), s.Name)
+	res, err := s.PodsDel([]PodReq{{node, pod}})
+	if len(res) == 0 {
+		return PodResult{}, err
 	}
-	res, err := s.runPodCNI("DEL", node, pod)
-	if err == nil && res.Outcome.Err != nil {
-		err = fmt.Errorf("cni DEL of pod %s on node %s (%s): %w", pod, node, res.Config, res.Outcome.Err)
+	return res[0], err
+}
+
+// PodsDel removes pods as PodDel does, each node's in one process.
+func (s *Scope) PodsDel(reqs []PodReq) ([]PodResult, error) {
+	for _, r := range reqs {
+		if !ns.Exists(s.Netns(r.Pod)) {
+			return nil, fmt.Errorf("pod %q has no netns %s in scope %q", r.Pod, s.Netns(r.Pod), s.Name)
+		}
 	}
-	_, derr := NetnsDel{Name: pod}.Apply(s)
-	return res, errors.Join(err, derr)
+	res, errs := s.perNode("DEL", reqs)
+	for i, r := range res {
+		if errs[i] == nil && r.Outcome.Err != nil {
+			errs[i] = fmt.Errorf("cni DEL of pod %s on node %s (%s): %w", r.Pod, r.Node, r.Config, r.Outcome.Err)
+		}
+		if _, err := (NetnsDel{Name: reqs[i].Pod}).Apply(s); err != nil {
+			errs[i] = errors.Join(errs[i], err)
+		}
+	}
+	return res, errors.Join(errs...)
 }
 
 // IP is the first address the ADD result gave, without its prefix.
