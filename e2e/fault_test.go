@@ -119,7 +119,7 @@ func TestRandomKills(t *testing.T) {
 	needRoot(t)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
-	for i, l := range []string{"route", "dnat", "cni", "pod"} {
+	for i, l := range []string{"route", "dnat", "cni", "pod", "nodes"} {
 		t.Run(l, func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewSource(seed + int64(i)))

@@ -139,7 +139,11 @@ func (s *Scope) runPodCNI(cmd, node string, pods []string) ([]PodResult, error) 
 		if msg == "" {
 			msg = runErr.Error()
 		}
-		return res, fmt.Errorf("cni %s of pods %s on node %s: %s", cmd, strings.Join(pods, ", "), node, msg)
+		what := "pod"
+		if len(pods) > 1 {
+			what = "pods"
+		}
+		return res, fmt.Errorf("cni %s of %s %s on node %s: %s", cmd, what, strings.Join(pods, ", "), node, msg)
 	}
 	return res, nil
 }
