@@ -46,6 +46,12 @@ nft add rule ip nat postrouting ip saddr 172.18.0.3 ip daddr 172.18.0.3 tcp dpor
 	"crossnode-route": "lab shell cni-worker01 --scope {S} -- ip route replace 10.240.2.0/24 via 192.168.100.102 dev ens32",
 	// A runtime reads only .conf, .conflist and .json: a renamed file is out.
 	"stale-conf": "lab shell cni-worker01 --scope {S} -- mv /etc/cni/net.d/00-my-cni-demo.conf /etc/cni/net.d/00-my-cni-demo.conf.old",
+	// Inside the node, with vni instead of id, and a loop for the peers.
+	"vxlan-port": `lab shell cni-worker01 --scope {S} -- sh -ec 'ip link del vxlan42
+ip link add vxlan42 type vxlan vni 42 dstport 4789 local 192.168.100.101 dev ens32
+ip link set vxlan42 master cni0
+ip link set vxlan42 up
+for p in 100 102; do bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.$p; done'`,
 	"ipam-exhausted": `dir=$(jq -r .ipam.dataDir $LAB_NETD/00-demo.conf)/demo_br
 grep -l -e dead1 -e dead2 $dir/10.0.10.* | xargs rm
 CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/{S}-pause_demo CNI_IFNAME=eth10 CNI_PATH=$CNI_PATH $CNI_PATH/bridge < $LAB_NETD/00-demo.conf`,

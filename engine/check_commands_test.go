@@ -285,6 +285,9 @@ func checkSubject(c Check, s *netops.Scope) []string {
 		if c.What == "isolated" {
 			return []string{s.Netns(netops.WorldNetns) + " ip route show"}
 		}
+		if c.What == "vxlan" {
+			return []string{"ip -d link show vxlan"}
+		}
 		return []string{s.Netns("cni-master01")}
 	}
 	return []string{reflect.TypeOf(c).String() + " (a check kind checkSubject does not know)"}

@@ -34,6 +34,9 @@ type ClusterCheck struct {
 	// node_pods) instead of probe pods: a walkthrough step shows the pods
 	// its prose names, and skips making and removing others.
 	Use string `yaml:"use"`
+	// VNI and Port are what vxlan wants of every node's VXLAN device.
+	VNI  int `yaml:"vni"`
+	Port int `yaml:"port"`
 }
 
 // ClusterCapture captures on one node's link while the pods' pings run. In
@@ -47,11 +50,13 @@ type ClusterCapture struct {
 	NoMatch string `yaml:"no_match"`
 }
 
-var clusterWhats = []string{"nodes", "pods", "world", "routes", "isolated"}
+var clusterWhats = []string{"nodes", "pods", "world", "routes", "isolated", "vxlan"}
 
 func (c ClusterCheck) Namespaces() []string { return []string{netops.HostNetns, netops.WorldNetns} }
 
-func (c ClusterCheck) Behaviour() bool { return c.What != "routes" && c.What != "isolated" }
+func (c ClusterCheck) Behaviour() bool {
+	return c.What != "routes" && c.What != "isolated" && c.What != "vxlan"
+}
 
 func (c ClusterCheck) Validate() error {
 	ok := false
@@ -63,6 +68,9 @@ func (c ClusterCheck) Validate() error {
 	}
 	if c.Expect != "" && c.Expect != "reply" && c.Expect != "fail" {
 		return fmt.Errorf("cluster check: expect %q, want reply or fail", c.Expect)
+	}
+	if c.What == "vxlan" && (c.VNI < 1 || c.Port < 1) {
+		return fmt.Errorf("cluster check vxlan: vni and port are required")
 	}
 	if c.Use != "" && c.Use != "probe" && c.Use != "lesson" {
 		return fmt.Errorf("cluster check: use %q, want probe or lesson", c.Use)
@@ -114,6 +122,8 @@ func (c ClusterCheck) describe(r netops.Resolver) string {
 		return "a pod on each node pings " + netops.WorldIP
 	case "routes":
 		return "each node routes every other node's pod range via its address"
+	case "vxlan":
+		return fmt.Sprintf("each node's %s (vni %d, port %d) is a port of its bridge and knows every other node", netops.VXLANDev(c.VNI), c.VNI, c.Port)
 	}
 	return r.Netns(netops.WorldNetns) + " has no route to the cluster's pod range"
 }
@@ -128,6 +138,8 @@ func (c ClusterCheck) Evaluate(e *Eval) Outcome {
 		return c.routes(e, v)
 	case "isolated":
 		return c.isolated(e, v)
+	case "vxlan":
+		return c.vxlan(e, v)
 	case "nodes":
 		var pairs []pingPair
 		for _, a := range v.NodeInfo {
@@ -297,6 +309,51 @@ func (c ClusterCheck) routes(e *Eval, v cluster.Vars) Outcome {
 	return pass(fmt.Sprintf("%d routes", len(v.NodeInfo)*(len(v.NodeInfo)-1)))
 }
 
+// vxlan reads each node's VXLAN device and names the first thing amiss,
+// with the commands that mend it.
+func (c ClusterCheck) vxlan(e *Eval, v cluster.Vars) Outcome {
+	dev := netops.VXLANDev(c.VNI)
+	var bad, fix []string
+	for _, n := range v.NodeInfo {
+		st, err := e.Scope.ReadVXLAN(n.Name, dev)
+		redo := []string{
+			inNetns(e.Scope, n.Name, "ip link del "+dev),
+			inNetns(e.Scope, n.Name, fmt.Sprintf("ip link add %s type vxlan id %d dstport %d local %s dev %s", dev, c.VNI, c.Port, n.IP, v.Interface)),
+			inNetns(e.Scope, n.Name, "ip link set "+dev+" master "+v.Bridge+" up"),
+		}
+		// A new device knows no peer: its fdb entries go with the old one.
+		for _, p := range v.Others(n.Name) {
+			redo = append(redo, inNetns(e.Scope, n.Name, fmt.Sprintf("bridge fdb append 00:00:00:00:00:00 dev %s dst %s", dev, p.IP)))
+		}
+		switch {
+		case err != nil:
+			bad, fix = append(bad, err.Error()), append(fix, redo[1:]...)
+			continue
+		case st.ID != c.VNI || st.Port != c.Port:
+			bad = append(bad, fmt.Sprintf("%s on %s has vni %d and UDP port %d, want vni %d and port %d", dev, n.Name, st.ID, st.Port, c.VNI, c.Port))
+			fix = append(fix, redo...)
+			continue
+		case st.Master != v.Bridge:
+			bad = append(bad, fmt.Sprintf("%s on %s is not a port of %s", dev, n.Name, v.Bridge))
+			fix = append(fix, inNetns(e.Scope, n.Name, "ip link set "+dev+" master "+v.Bridge))
+		}
+		for _, p := range v.Others(n.Name) {
+			found := false
+			for _, ip := range st.Peers {
+				found = found || ip == p.IP
+			}
+			if !found {
+				bad = append(bad, fmt.Sprintf("%s on %s does not know %s (%s)", dev, n.Name, p.Name, p.IP))
+				fix = append(fix, inNetns(e.Scope, n.Name, fmt.Sprintf("bridge fdb append 00:00:00:00:00:00 dev %s dst %s", dev, p.IP)))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return fail(strings.Join(bad, "; "), fix...)
+	}
+	return pass(fmt.Sprintf("%d nodes, vni %d, port %d", len(v.NodeInfo), c.VNI, c.Port))
+}
+
 // isolated passes when lab-world cannot route to the pod range: the pods
 // reach it only through their nodes' masquerade.
 func (c ClusterCheck) isolated(e *Eval, v cluster.Vars) Outcome {
@@ -388,6 +445,9 @@ func (c ClusterCheck) handCommands(r netops.Resolver) []string {
 			for _, b := range v.Others(a.Name) {
 				out = append(out, inNetns(r, a.Name, "ip route show "+b.PodCIDR))
 			}
+		case "vxlan":
+			dev := netops.VXLANDev(c.VNI)
+			out = append(out, inNetns(r, a.Name, "ip -d link show "+dev), inNetns(r, a.Name, "bridge fdb show dev "+dev))
 		}
 	}
 	if c.What == "isolated" {

@@ -176,7 +176,7 @@ func TestCommandsPerScope(t *testing.T) {
 		covered[tc.kind] = true
 	}
 	// TestClusterCommands: one op, dozens of lines, per node of the vars.
-	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade", "node_file"} {
+	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade", "node_file", "overlay_deploy", "node_vxlan", "node_vxlan_peers"} {
 		covered[k] = true
 	}
 	var missing []string
@@ -306,6 +306,10 @@ func TestNodeStepCommands(t *testing.T) {
 		{"node_routes", &netops.NodeRoutes{}, 6, "ip netns exec t1-cni-master01 ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32"},
 		{"node_routes", &netops.NodeRoutes{On: "first"}, 2, "ip netns exec t1-cni-master01 ip route add 10.240.1.0/24 via 192.168.100.101 dev ens32"},
 		{"node_masquerade", &netops.NodeMasquerade{}, 9, "ip netns exec t1-cni-master01 nft add table ip cnilab"},
+		{"overlay_deploy", &netops.OverlayDeploy{}, 12, "lab shell cni-master01 --scope t1 -- ln -sf $(readlink -f $CNI_PATH/bridge) /opt/cni/bin/bridge"},
+		{"node_vxlan", &netops.NodeVXLAN{ID: 42, Port: 4789}, 9, "ip netns exec t1-cni-master01 ip link add vxlan42 type vxlan id 42 dstport 4789 local 192.168.100.100 dev ens32"},
+		{"node_vxlan", &netops.NodeVXLAN{ID: 42, Port: 8472, Node: "cni-worker01"}, 3, "ip netns exec t1-cni-worker01 ip link add vxlan42 type vxlan id 42 dstport 8472 local 192.168.100.101 dev ens32"},
+		{"node_vxlan_peers", &netops.NodeVXLANPeers{ID: 42}, 6, "ip netns exec t1-cni-master01 bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.101"},
 		{"node_file", &netops.NodeFile{Node: "cni-worker01", Path: "/etc/cni/net.d/00-old.conf", Content: "{}\n"}, 1, "lab shell cni-worker01 --scope t1 -- tee /etc/cni/net.d/00-old.conf > /dev/null <<'EOF'\n{}\nEOF"},
 	} {
 		if got, want := reflect.TypeOf(tc.op), reflect.TypeOf(opKinds[tc.kind]()); got != want {

@@ -163,16 +163,26 @@ func (o NodePods) Apply(s *Scope) ([]Note, error) {
 }
 
 // NodeForward is the play's tasks 2 and 3 on every node: FORWARD accepts
-// for the cluster's pod range, both ways, in the chain whose policy is DROP.
+// for the cluster's pod range (or CIDR), both ways, in the chain whose
+// policy is DROP.
 //
 // Equivalent to, on each node: `iptables -A FORWARD -s 10.240.0.0/16 -j ACCEPT; iptables -A FORWARD -d 10.240.0.0/16 -j ACCEPT`
-type NodeForward struct{}
+type NodeForward struct {
+	CIDR string `yaml:"cidr"` // default: the vars' podcidr
+}
+
+func (o NodeForward) cidr(v cluster.Vars) string {
+	if o.CIDR != "" {
+		return o.CIDR
+	}
+	return v.PodCIDR
+}
 
 func (o NodeForward) Commands(r Resolver) []string {
 	v := varsOf(r)
 	var out []string
 	for _, n := range v.NodeInfo {
-		for _, c := range (nft.FilterForwardAccept{CIDR: v.PodCIDR}).Command() {
+		for _, c := range (nft.FilterForwardAccept{CIDR: o.cidr(v)}).Command() {
 			out = append(out, in(r, n.Name, c))
 		}
 	}
@@ -180,11 +190,17 @@ func (o NodeForward) Commands(r Resolver) []string {
 }
 
 func (o NodeForward) Namespaces() []string { return nil }
-func (o NodeForward) Validate() error      { return nil }
+
+func (o NodeForward) Validate() error {
+	if o.CIDR == "" {
+		return nil
+	}
+	return checkCIDR("node_forward cidr", o.CIDR)
+}
 
 func (o NodeForward) Apply(s *Scope) ([]Note, error) {
 	return nil, eachNode(s, func(v cluster.Vars, n cluster.Node) error {
-		return nft.FilterForwardAccept{Netns: s.Netns(n.Name), CIDR: v.PodCIDR}.Apply()
+		return nft.FilterForwardAccept{Netns: s.Netns(n.Name), CIDR: o.cidr(v)}.Apply()
 	})
 }
 
