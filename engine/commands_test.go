@@ -176,7 +176,7 @@ func TestCommandsPerScope(t *testing.T) {
 		covered[tc.kind] = true
 	}
 	// TestClusterCommands: one op, dozens of lines, per node of the vars.
-	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade", "node_file", "overlay_deploy", "node_vxlan", "node_vxlan_peers"} {
+	for _, k := range []string{"cluster", "node_deploy", "node_pods", "node_forward", "node_routes", "node_masquerade", "node_file", "overlay_deploy", "node_vxlan", "node_vxlan_peers", "node_pod_mtu"} {
 		covered[k] = true
 	}
 	var missing []string
@@ -310,6 +310,7 @@ func TestNodeStepCommands(t *testing.T) {
 		{"node_vxlan", &netops.NodeVXLAN{ID: 42, Port: 4789}, 9, "ip netns exec t1-cni-master01 ip link add vxlan42 type vxlan id 42 dstport 4789 local 192.168.100.100 dev ens32"},
 		{"node_vxlan", &netops.NodeVXLAN{ID: 42, Port: 8472, Node: "cni-worker01"}, 3, "ip netns exec t1-cni-worker01 ip link add vxlan42 type vxlan id 42 dstport 8472 local 192.168.100.101 dev ens32"},
 		{"node_vxlan_peers", &netops.NodeVXLANPeers{ID: 42}, 6, "ip netns exec t1-cni-master01 bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.101"},
+		{"node_pod_mtu", &netops.NodePodMTU{MTU: 1450}, 3, "ip netns exec t1-cni-master01-pod1 ip link set eth0 mtu 1450"},
 		{"node_file", &netops.NodeFile{Node: "cni-worker01", Path: "/etc/cni/net.d/00-old.conf", Content: "{}\n"}, 1, "lab shell cni-worker01 --scope t1 -- tee /etc/cni/net.d/00-old.conf > /dev/null <<'EOF'\n{}\nEOF"},
 	} {
 		if got, want := reflect.TypeOf(tc.op), reflect.TypeOf(opKinds[tc.kind]()); got != want {

@@ -36,6 +36,7 @@ var opKinds = map[string]func() netops.Op{
 	"overlay_deploy":   func() netops.Op { return &netops.OverlayDeploy{} },
 	"node_vxlan":       func() netops.Op { return &netops.NodeVXLAN{} },
 	"node_vxlan_peers": func() netops.Op { return &netops.NodeVXLANPeers{} },
+	"node_pod_mtu":     func() netops.Op { return &netops.NodePodMTU{} },
 }
 
 // checkKinds maps the YAML key of a check to a constructor of its value.

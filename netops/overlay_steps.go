@@ -26,6 +26,9 @@ import (
 // Equivalent to, on each node: `ln -s .../bridge /opt/cni/bin/bridge` (and host-local, loopback) and `cat > /etc/cni/net.d/10-overlay.conf`
 type OverlayDeploy struct {
 	Subnet string `yaml:"subnet"` // "10.32.0.0/12", Weave's default range
+	// MTU, when set, goes in the config ("mtu"): the bridge plugin gives the
+	// pods it makes that MTU.
+	MTU int `yaml:"mtu"`
 }
 
 // OverlayConfFile is the config OverlayDeploy writes in each node.
@@ -67,6 +70,9 @@ func (o OverlayDeploy) config(v cluster.Vars, k int) ([]byte, error) {
 		"ipam": map[string]any{"type": "host-local", "ranges": [][]map[string]string{{{
 			"subnet": o.subnet(), "rangeStart": start.String(), "rangeEnd": end.String()}}}},
 	}
+	if o.MTU > 0 {
+		conf["mtu"] = o.MTU
+	}
 	b, err := json.MarshalIndent(conf, "", "    ")
 	return append(b, '\n'), err
 }
@@ -90,6 +96,9 @@ func (o OverlayDeploy) Commands(r Resolver) []string {
 func (o OverlayDeploy) Namespaces() []string { return nil }
 
 func (o OverlayDeploy) Validate() error {
+	if o.MTU != 0 && (o.MTU < 576 || o.MTU > 9000) {
+		return fmt.Errorf("overlay_deploy: mtu %d, want 576 to 9000", o.MTU)
+	}
 	_, _, err := OverlaySlice(o.subnet(), 0)
 	return err
 }
@@ -302,4 +311,53 @@ func (s *Scope) ReadVXLAN(node, dev string) (VXLANState, error) {
 		}
 	}
 	return st, nil
+}
+
+// NodePodMTU sets the MTU of the lesson's pods' eth0 (those node_pods
+// made): what a CNI config's "mtu" does for the pods it makes.
+//
+// Equivalent to, for each pod: `ip netns exec POD ip link set eth0 mtu 1450`
+type NodePodMTU struct {
+	MTU int `yaml:"mtu"`
+}
+
+func (o NodePodMTU) pods(s *Scope, v cluster.Vars) []string {
+	var out []string
+	per := NodePods{}.podsPer(s)
+	for _, n := range v.NodeInfo {
+		for k := 1; k <= per; k++ {
+			out = append(out, PodName(n.Name, k))
+		}
+	}
+	return out
+}
+
+func (o NodePodMTU) Commands(r Resolver) []string {
+	var out []string
+	for _, n := range varsOf(r).NodeInfo {
+		out = append(out, in(r, PodName(n.Name, 1), "ip link set "+PodIfName+" mtu "+strconv.Itoa(o.MTU)))
+	}
+	return out
+}
+
+func (o NodePodMTU) Namespaces() []string { return nil }
+
+func (o NodePodMTU) Validate() error {
+	if o.MTU < 576 || o.MTU > 9000 {
+		return fmt.Errorf("node_pod_mtu: mtu %d, want 576 to 9000", o.MTU)
+	}
+	return nil
+}
+
+func (o NodePodMTU) Apply(s *Scope) ([]Note, error) {
+	v, err := s.ClusterVars()
+	if err != nil {
+		return nil, err
+	}
+	for _, pod := range o.pods(s, v) {
+		if _, err := (LinkSet{Netns: pod, Name: PodIfName, MTU: o.MTU}).Apply(s); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
 }

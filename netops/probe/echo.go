@@ -42,18 +42,18 @@ func nextEchoID() uint16 { return uint16(lastEchoID.Add(1)) }
 // that answers one of them, until timeout has passed since the first send.
 //
 // Equivalent to: `ping -c 1 -W 1 DST` once its socket is open.
-func exchange(conn *net.IPConn, r PingResult, dst netip.Addr, timeout time.Duration) PingResult {
+func exchange(conn *net.IPConn, r PingResult, dst netip.Addr, size int, timeout time.Duration) PingResult {
 	id := nextEchoID()
 	to := &net.IPAddr{IP: dst.AsSlice()}
 	interval := timeout / attempts
 	deadline := time.Now().Add(timeout)
 	var sent [attempts]time.Time // sent[i] is when seq i+1 left
 	n := 0
-	buf := make([]byte, 1500)
+	buf := make([]byte, 65536)
 	for {
 		now := time.Now()
 		if n < attempts && now.Before(deadline) && (n == 0 || now.Sub(sent[n-1]) >= interval) {
-			msg, err := echoRequest(id, n+1)
+			msg, err := echoRequest(id, n+1, size)
 			if err != nil {
 				r.Reason = fmt.Sprintf("build echo request to %s: %s", dst, lower(err))
 				return r
@@ -105,8 +105,11 @@ func exchange(conn *net.IPConn, r PingResult, dst netip.Addr, timeout time.Durat
 
 // echoRequest builds an ICMP echo request with its checksum: on a raw socket
 // the kernel sends our bytes as they are.
-func echoRequest(id uint16, seq int) ([]byte, error) {
-	data := make([]byte, payloadLen)
+func echoRequest(id uint16, seq, size int) ([]byte, error) {
+	if size <= 0 {
+		size = payloadLen
+	}
+	data := make([]byte, size)
 	for i := copy(data, payloadTag); i < len(data); i++ {
 		data[i] = byte(i) // ping's filler pattern
 	}

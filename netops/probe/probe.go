@@ -45,6 +45,16 @@ func (r PingResult) String() string {
 //
 // Equivalent to: `ip netns exec NETNS ping -c 1 -W 1 DST`
 func Ping(netns string, dst netip.Addr, timeout time.Duration) PingResult {
+	return PingSize(netns, dst, 0, timeout)
+}
+
+// PingSize is Ping with size bytes of echo data (0: ping's 56) and, for a
+// size given, the don't-fragment bit, as `ping -M do -s SIZE`: a packet
+// larger than the way's MTU is refused at once where the kernel knows it
+// ("message too long"), or lost where a device drops it silently.
+//
+// Equivalent to: `ip netns exec NETNS ping -c 1 -W 1 -M do -s SIZE DST`
+func PingSize(netns string, dst netip.Addr, size int, timeout time.Duration) PingResult {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
@@ -60,5 +70,11 @@ func Ping(netns string, dst netip.Addr, timeout time.Duration) PingResult {
 		return r
 	}
 	defer conn.Close()
-	return exchange(conn, r, dst, timeout)
+	if size > 0 {
+		if err := dontFragment(conn); err != nil {
+			r.Reason = fmt.Sprintf("set the don't-fragment bit in netns %q: %s", netns, lower(err))
+			return r
+		}
+	}
+	return exchange(conn, r, dst, size, timeout)
 }

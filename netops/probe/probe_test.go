@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -148,5 +149,21 @@ func TestPingRejectsIPv6(t *testing.T) {
 	r := Ping("anything", netip.MustParseAddr("2001:db8::1"), 0)
 	if r.OK || !strings.Contains(r.Reason, "not an ipv4 address") {
 		t.Errorf("got %+v, want an ipv4-only reason", r)
+	}
+}
+
+// A sized ping sets don't-fragment: what fits the link's MTU crosses, a
+// larger one is refused at once with "message too long".
+func TestPingSizeDontFragment(t *testing.T) {
+	needRoot(t)
+	nsA, _ := pair(t, "size")
+	if out, err := exec.Command("ip", "-n", nsA, "link", "set", "dev", "a", "mtu", "1400").CombinedOutput(); err != nil {
+		t.Fatalf("set mtu: %v\n%s", err, out)
+	}
+	if r := PingSize(nsA, ipB, 1372, okTimeout); !r.OK {
+		t.Errorf("1372 bytes through MTU 1400: %+v, want a reply", r)
+	}
+	if r := PingSize(nsA, ipB, 1373, okTimeout); r.OK || r.Reason != "message too long" {
+		t.Errorf("1373 bytes through MTU 1400: %+v, want %q", r, "message too long")
 	}
 }

@@ -56,3 +56,19 @@ func openICMP(netns string) (*net.IPConn, error) {
 
 // lower renders an error the way reasons are written: lowercase.
 func lower(err error) string { return strings.ToLower(err.Error()) }
+
+// dontFragment sets IP_PMTUDISC_DO on the socket: its packets carry DF, and
+// one larger than the route's MTU is refused with EMSGSIZE.
+func dontFragment(conn *net.IPConn) error {
+	raw, err := conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := raw.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, unix.IP_PMTUDISC_DO)
+	}); err != nil {
+		return err
+	}
+	return serr
+}
