@@ -115,3 +115,27 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The cluster lessons run and verify on five nodes from a vars file as on
+// article 000's three, and reset leaves nothing.
+func TestClusterLessonsFiveNodes(t *testing.T) {
+	t.Parallel()
+	s := newScope(t, "clu5")
+	vars, err := filepath.Abs("../netops/cluster/testdata/five.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"nodes", "overlay"} {
+		run := lab(t, "run", id, "--scope", s, "--vars", vars)
+		want(t, run, 0)
+		wantContains(t, "lab run "+id+" on five nodes", run.stdout, "all ", "checks passed")
+		wantVerify(t, id, s, 0)
+		env := lab(t, "task", id, "--scope", s, "--env")
+		want(t, env, 0)
+		if !strings.Contains(env.stdout, "LAB_VARS=") {
+			t.Errorf("lab task %s --env has no LAB_VARS:\n%s", id, env.stdout)
+		}
+		want(t, lab(t, "reset", "--scope", s), 0)
+		wantNothing(t, s)
+	}
+}

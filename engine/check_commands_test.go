@@ -288,6 +288,9 @@ func checkSubject(c Check, s *netops.Scope) []string {
 		if c.What == "vxlan" {
 			return []string{"ip -d link show vxlan"}
 		}
+		if c.What == "slices" || c.What == "noroutes" {
+			return []string{s.Netns("cni-master01")}
+		}
 		return []string{s.Netns("cni-master01")}
 	}
 	return []string{reflect.TypeOf(c).String() + " (a check kind checkSubject does not know)"}

@@ -43,6 +43,10 @@ type ClusterCheck struct {
 	// ("message too long": refused at once, not lost on the way).
 	Size   int    `yaml:"size"`
 	Reason string `yaml:"reason"`
+	// Range is an overlay's pod range, for slices (each node's probe pod
+	// gets an address of its own slice of it) and noroutes (no node routes
+	// any of it via another).
+	Range string `yaml:"range"`
 }
 
 // ClusterCapture captures on one node's link while the pods' pings run. In
@@ -56,12 +60,16 @@ type ClusterCapture struct {
 	NoMatch string `yaml:"no_match"`
 }
 
-var clusterWhats = []string{"nodes", "pods", "world", "routes", "isolated", "vxlan"}
+var clusterWhats = []string{"nodes", "pods", "world", "routes", "isolated", "vxlan", "slices", "noroutes"}
 
 func (c ClusterCheck) Namespaces() []string { return []string{netops.HostNetns, netops.WorldNetns} }
 
 func (c ClusterCheck) Behaviour() bool {
-	return c.What != "routes" && c.What != "isolated" && c.What != "vxlan"
+	switch c.What {
+	case "routes", "isolated", "vxlan", "slices", "noroutes":
+		return false
+	}
+	return true
 }
 
 func (c ClusterCheck) Validate() error {
@@ -77,6 +85,11 @@ func (c ClusterCheck) Validate() error {
 	}
 	if c.What == "vxlan" && (c.VNI < 1 || c.Port < 1) {
 		return fmt.Errorf("cluster check vxlan: vni and port are required")
+	}
+	if c.What == "slices" || c.What == "noroutes" {
+		if _, _, err := netops.OverlaySlice(c.Range, 0); err != nil {
+			return fmt.Errorf("cluster check %s: %w", c.What, err)
+		}
 	}
 	if c.Use != "" && c.Use != "probe" && c.Use != "lesson" {
 		return fmt.Errorf("cluster check: use %q, want probe or lesson", c.Use)
@@ -140,6 +153,10 @@ func (c ClusterCheck) describe(r netops.Resolver) string {
 		return "each node routes every other node's pod range via its address"
 	case "vxlan":
 		return fmt.Sprintf("each node's %s (vni %d, port %d) is a port of its bridge and knows every other node", netops.VXLANDev(c.VNI), c.VNI, c.Port)
+	case "slices":
+		return "a pod on each node gets an address of its node's own slice of " + c.Range
+	case "noroutes":
+		return "no node routes " + c.Range + " via another node: the overlay carries it"
 	}
 	return r.Netns(netops.WorldNetns) + " has no route to the cluster's pod range"
 }
@@ -156,6 +173,8 @@ func (c ClusterCheck) Evaluate(e *Eval) Outcome {
 		return c.isolated(e, v)
 	case "vxlan":
 		return c.vxlan(e, v)
+	case "noroutes":
+		return c.noroutes(e, v)
 	case "nodes":
 		var pairs []pingPair
 		for _, a := range v.NodeInfo {
@@ -205,6 +224,9 @@ func (c ClusterCheck) Evaluate(e *Eval) Outcome {
 		if capt, err = capture.Start(capture.Options{Netns: e.Scope.Netns(v.NodeInfo[k.Node].Name), Iface: dev, Timeout: captureBound}); err != nil {
 			return fail(err.Error())
 		}
+	}
+	if c.What == "slices" {
+		return c.slices(v, pods)
 	}
 	o := c.pings(pairs)
 	if capt != nil {
@@ -366,6 +388,50 @@ func (c ClusterCheck) vxlan(e *Eval, v cluster.Vars) Outcome {
 	return pass(fmt.Sprintf("%d nodes, vni %d, port %d", len(v.NodeInfo), c.VNI, c.Port))
 }
 
+// slices passes when each node's pod has an address of that node's slice
+// of the overlay range (OverlaySlice): the nodes share the range without
+// handing out the same address twice.
+func (c ClusterCheck) slices(v cluster.Vars, pods []netops.PodResult) Outcome {
+	var bad []string
+	for k, n := range v.NodeInfo {
+		start, end, err := netops.OverlaySlice(c.Range, k)
+		if err != nil {
+			return fail(err.Error())
+		}
+		ip, err := netip.ParseAddr(pods[k].IP())
+		if err != nil || ip.Less(start) || end.Less(ip) {
+			bad = append(bad, fmt.Sprintf("the pod on %s got %q, outside its slice %s-%s", n.Name, pods[k].IP(), start, end))
+		}
+	}
+	if len(bad) > 0 {
+		return fail(strings.Join(bad, "; "))
+	}
+	return pass(fmt.Sprintf("%d nodes, each in its slice", len(v.NodeInfo)))
+}
+
+// noroutes passes when no node has a route into the overlay range via a
+// gateway: its pods are one L2 segment, reached through the bridge.
+func (c ClusterCheck) noroutes(e *Eval, v cluster.Vars) Outcome {
+	rng := netip.MustParsePrefix(c.Range)
+	var bad, fix []string
+	for _, n := range v.NodeInfo {
+		snap, ok := e.Snap.Find(e.Scope.Netns(n.Name))
+		if !ok {
+			return fail("node " + n.Name + " does not exist")
+		}
+		for _, r := range snap.Routes {
+			if p, err := netip.ParsePrefix(r.Dst); err == nil && r.Via != "" && p.Overlaps(rng) {
+				bad = append(bad, n.Name+" routes "+r.Line())
+				fix = append(fix, inNetns(e.Scope, n.Name, "ip route del "+r.Dst))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return fail(strings.Join(bad, "; "), fix...)
+	}
+	return pass("no route via a node into " + c.Range)
+}
+
 // isolated passes when lab-world cannot route to the pod range: the pods
 // reach it only through their nodes' masquerade.
 func (c ClusterCheck) isolated(e *Eval, v cluster.Vars) Outcome {
@@ -464,6 +530,10 @@ func (c ClusterCheck) handCommands(r netops.Resolver) []string {
 		case "vxlan":
 			dev := netops.VXLANDev(c.VNI)
 			out = append(out, inNetns(r, a.Name, "ip -d link show "+dev), inNetns(r, a.Name, "bridge fdb show dev "+dev))
+		case "slices":
+			out = append(out, inNetns(r, netops.PodName(a.Name, 1), "ip -4 -o addr show dev eth0"))
+		case "noroutes":
+			out = append(out, inNetns(r, a.Name, "ip route show "+c.Range+" root "+c.Range)+"  (prints nothing)")
 		}
 	}
 	if c.What == "isolated" {
