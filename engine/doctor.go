@@ -35,6 +35,7 @@ var tools = []struct {
 	{"jq", "jq", "CNI CHECK by hand: the result of ADD as prevResult", false},
 	{"tcpdump", "tcpdump", "capturing by hand, as the articles do", false},
 	{"nsenter", "util-linux", "lab shell NODE and lab pod on a cluster node", false},
+	{"ansible-playbook", "ansible", "article 000's play against the nodes (lab inventory)", false},
 }
 
 // Doctor reports what this machine has and lacks for the lab, each with the
