@@ -169,7 +169,8 @@ func (l *Lesson) Cluster() bool {
 // Features are the kernel features the lesson's operations need, for the
 // preflight probe: namespaces and veth always (the scope's uplink), a
 // bridge and nftables when an operation or a CNI config uses them,
-// br_netfilter when one sets a net.bridge sysctl (the hairpin scenario).
+// br_netfilter when one sets a net.bridge sysctl (the hairpin scenario),
+// vxlan for the overlay.
 func (l *Lesson) Features() []string {
 	need := []string{"network namespaces", "veth"}
 	has := map[string]bool{}
@@ -183,9 +184,13 @@ func (l *Lesson) Features() []string {
 			if strings.HasPrefix(op.Key, "net.bridge.") {
 				has["br_netfilter"] = true
 			}
+		case *netops.Cluster:
+			has["bridge"], has["nftables"] = true, true // the underlay, the nodes' FORWARD policy
+		case *netops.NodeVXLAN:
+			has["vxlan"] = true
 		}
 	}
-	for _, f := range []string{"bridge", "nftables", "br_netfilter"} {
+	for _, f := range []string{"bridge", "nftables", "br_netfilter", "vxlan"} {
 		if has[f] {
 			need = append(need, f)
 		}
