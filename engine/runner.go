@@ -12,6 +12,14 @@ import (
 type Runner struct {
 	Scope *netops.Scope
 	Sink  func(Event) // may be nil
+
+	// closing is the last step's closing snapshot while Steps runs them
+	// back to back: nothing else changes the lab in between, so it is the
+	// next step's opening one (a cluster's snapshot of a hundred pods costs
+	// as much as the step). A step applied on its own takes a fresh one:
+	// the learner may have changed the lab since.
+	closing *snapshot.Snapshot
+	last    *snapshot.Snapshot // the closing snapshot of the step just applied
 }
 
 func (r *Runner) emit(e Event) {
@@ -85,9 +93,19 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 	s, st := r.Scope, l.Steps[i]
 	r.emit(Event{Type: StepStarted, Lesson: l.ID, Step: i, Title: st.Title})
 	names := realNames(l, s)
-	before, err := snapshot.TakeFull(names)
-	if err != nil {
-		return StepResult{}, err
+	var before snapshot.Snapshot
+	if r.closing != nil {
+		before, r.closing = *r.closing, nil
+		// Connections are heard per step: each step shows the ones its
+		// own probes made, as a fresh opening snapshot (which has none) does.
+		for i := range before.Namespaces {
+			before.Namespaces[i].Conntrack = nil
+		}
+	} else {
+		var err error
+		if before, err = snapshot.TakeFull(names); err != nil {
+			return StepResult{}, err
+		}
 	}
 	nat := snapshot.WatchNAT(names)
 	defer nat.Close()
@@ -127,6 +145,7 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 		closing.Namespaces[i].Conntrack = heard[closing.Namespaces[i].Name]
 	}
 	res.Diff = snapshot.Compare(before, closing)
+	r.last = &closing
 	r.emit(Event{Type: StepApplied, Lesson: l.ID, Step: i, Title: st.Title, Commands: res.Commands, Notes: res.Notes, Diff: res.Diff})
 	for _, c := range res.Checks {
 		r.emit(Event{Type: CheckDone, Lesson: l.ID, Step: i, Title: st.Title, Check: c})
@@ -146,6 +165,7 @@ func (r *Runner) Steps(ctx context.Context, l *Lesson) (bool, error) {
 			return false, ErrInterrupted{Done: i}
 		}
 		res, err := r.Step(ctx, l, i)
+		r.closing, r.last = r.last, nil
 		if err != nil {
 			return false, err
 		}
