@@ -35,7 +35,7 @@ from N instead of the canonical ones: the same N, the same values; --env prints 
 				return &exitError{code: 2, msg: err.Error()}
 			}
 			held := sess.Holds(l) && l.Seed == seed
-			if l, err = sess.Vary(l, seed); err != nil {
+			if l, err = l.Varied(seed); err != nil {
 				return err
 			}
 			if !envOnly || !held {

@@ -116,18 +116,7 @@ func (c listening) Evaluate(e *Eval) Outcome {
 	// No wait: Stop drains every frame the kernel queued before it, and the
 	// probe's packets were queued to the capture socket as they crossed the
 	// link, before the probe could see its answer.
-	pkts := sess.Stop()
-	var lines []string
-	var hit, unwanted string
-	for _, p := range pkts {
-		lines = append(lines, p.Line)
-		if hit == "" && globMatch(p.Line, c.Match) {
-			hit = p.Line
-		}
-		if unwanted == "" && c.NoMatch != "" && globMatch(p.Line, c.NoMatch) {
-			unwanted = p.Line
-		}
-	}
+	lines, hit, unwanted := matchPackets(sess.Stop(), c.Match, c.NoMatch)
 	o := Outcome{Lines: lines}
 	switch {
 	case hit != "" && unwanted != "":
@@ -140,6 +129,21 @@ func (c listening) Evaluate(e *Eval) Outcome {
 		o.Detail = fmt.Sprintf("no packet on %s in %s matches %q; saw %d, first: %s", c.Dev, real, c.Match, len(lines), lines[0])
 	}
 	return o
+}
+
+// matchPackets reads a capture: its lines, the first that matches match,
+// and the first that matches noMatch ("" when noMatch is "").
+func matchPackets(pkts []capture.Packet, match, noMatch string) (lines []string, hit, unwanted string) {
+	for _, p := range pkts {
+		lines = append(lines, p.Line)
+		if hit == "" && globMatch(p.Line, match) {
+			hit = p.Line
+		}
+		if unwanted == "" && noMatch != "" && globMatch(p.Line, noMatch) {
+			unwanted = p.Line
+		}
+	}
+	return lines, hit, unwanted
 }
 
 // globMatch reports whether line contains pattern, where * in the pattern

@@ -109,7 +109,7 @@ func (c ClusterCheck) Describe(r netops.Resolver) string {
 	d := c.describe(r)
 	if k := c.Capture; k != nil {
 		node := fmt.Sprintf("node %d", k.Node)
-		if v := clusterVarsOf(r); k.Node < len(v.NodeInfo) {
+		if v := netops.VarsOf(r); k.Node < len(v.NodeInfo) {
 			node = v.NodeInfo[k.Node].Name
 		}
 		d += fmt.Sprintf(", and on %s's %s: %q", node, k.Dev, k.Match)
@@ -247,17 +247,9 @@ func (c ClusterCheck) captured(pkts []capture.Packet, v cluster.Vars, pods []net
 		}
 		return p
 	}
-	match, noMatch := fill(c.Capture.Match), fill(c.Capture.NoMatch)
-	var hit, unwanted string
-	for _, p := range pkts {
-		o.Lines = append(o.Lines, p.Line)
-		if hit == "" && globMatch(p.Line, match) {
-			hit = p.Line
-		}
-		if unwanted == "" && noMatch != "" && globMatch(p.Line, noMatch) {
-			unwanted = p.Line
-		}
-	}
+	match := fill(c.Capture.Match)
+	lines, hit, unwanted := matchPackets(pkts, match, fill(c.Capture.NoMatch))
+	o.Lines = append(o.Lines, lines...)
 	dev := v.NodeInfo[c.Capture.Node].Name + "'s " + c.Capture.Dev
 	switch {
 	case hit == "":
@@ -498,7 +490,7 @@ func probePods(s *netops.Scope, v cluster.Vars, prefix string) ([]netops.PodResu
 // node_pods names them; their addresses read from eth0), the routes of each
 // node, or lab-world's routes.
 func (c ClusterCheck) handCommands(r netops.Resolver) []string {
-	v := clusterVarsOf(r)
+	v := netops.VarsOf(r)
 	var out []string
 	note := ""
 	if c.Expect == "fail" {
@@ -540,15 +532,4 @@ func (c ClusterCheck) handCommands(r netops.Resolver) []string {
 		out = append(out, inNetns(r, netops.WorldNetns, "ip route show "+v.PodCIDR)+"  (prints nothing)")
 	}
 	return out
-}
-
-// clusterVarsOf reads the vars through a resolver that is a scope; others
-// get article 000's.
-func clusterVarsOf(r netops.Resolver) cluster.Vars {
-	if s, ok := r.(*netops.Scope); ok {
-		if v, err := s.ClusterVars(); err == nil {
-			return v
-		}
-	}
-	return cluster.Default()
 }

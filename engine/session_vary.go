@@ -15,9 +15,6 @@ type seedRecord struct {
 	Seed int64  `json:"seed"`
 }
 
-// Vary gives the lesson with the values seed draws (0: the canonical ones).
-func (s *Session) Vary(l *Lesson, seed int64) (*Lesson, error) { return l.Varied(seed) }
-
 // recordSeed notes a varied setup in the scope's state.
 func (s *Session) recordSeed(l *Lesson) error {
 	if l.Seed == 0 {

@@ -95,9 +95,9 @@ func clusterOps(v cluster.Vars) []Op {
 	return ops
 }
 
-// varsOf reads the vars through a resolver that is a scope; anything else
+// VarsOf reads the vars through a resolver that is a scope; anything else
 // (a test's resolver) gets article 000's.
-func varsOf(r Resolver) cluster.Vars {
+func VarsOf(r Resolver) cluster.Vars {
 	if s, ok := r.(*Scope); ok {
 		if v, err := s.ClusterVars(); err == nil {
 			return v
@@ -108,7 +108,7 @@ func varsOf(r Resolver) cluster.Vars {
 
 func (o Cluster) Commands(r Resolver) []string {
 	var out []string
-	for _, op := range clusterOps(varsOf(r)) {
+	for _, op := range clusterOps(VarsOf(r)) {
 		out = append(out, op.Commands(r)...)
 	}
 	return out

@@ -24,7 +24,7 @@ import (
 type NodeDeploy struct{}
 
 func (o NodeDeploy) Commands(r Resolver) []string {
-	v := varsOf(r)
+	v := VarsOf(r)
 	var out []string
 	for _, n := range v.NodeInfo {
 		conf, _ := v.PluginConfig(n.Name)
@@ -124,7 +124,7 @@ func (o NodePods) podsPer(s *Scope) int {
 
 func (o NodePods) Commands(r Resolver) []string {
 	var out []string
-	for _, n := range varsOf(r).NodeInfo {
+	for _, n := range VarsOf(r).NodeInfo {
 		for k := 1; k <= o.count(); k++ {
 			out = append(out, "lab pod add "+n.Name+" "+PodName(n.Name, k)+labScope(r))
 		}
@@ -179,7 +179,7 @@ func (o NodeForward) cidr(v cluster.Vars) string {
 }
 
 func (o NodeForward) Commands(r Resolver) []string {
-	v := varsOf(r)
+	v := VarsOf(r)
 	var out []string
 	for _, n := range v.NodeInfo {
 		for _, c := range (nft.FilterForwardAccept{CIDR: o.cidr(v)}).Command() {
@@ -229,7 +229,7 @@ func (o NodeRoutes) routes(v cluster.Vars) []RouteAdd {
 
 func (o NodeRoutes) Commands(r Resolver) []string {
 	var out []string
-	for _, rt := range o.routes(varsOf(r)) {
+	for _, rt := range o.routes(VarsOf(r)) {
 		out = append(out, rt.Commands(r)...)
 	}
 	return out
@@ -268,7 +268,7 @@ func (o NodeMasquerade) masq(v cluster.Vars, n cluster.Node) Masquerade {
 }
 
 func (o NodeMasquerade) Commands(r Resolver) []string {
-	v := varsOf(r)
+	v := VarsOf(r)
 	var out []string
 	for _, n := range v.NodeInfo {
 		out = append(out, o.masq(v, n).Commands(r)...)

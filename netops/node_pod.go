@@ -154,13 +154,15 @@ func (s *Scope) runPodCNI(cmd, node string, pods []string) ([]PodResult, error) 
 // failed loses its namespace again; the first error is returned.
 func (s *Scope) PodsAdd(reqs []PodReq) ([]PodResult, error) {
 	up := true
+	checked := map[string]bool{} // a node's holder is looked up once, not once a pod
 	for _, r := range reqs {
 		if err := checkNetnsName("pod", r.Pod); err != nil {
 			return nil, err
 		}
-		if s.NodePid(r.Node) <= 0 {
+		if !checked[r.Node] && s.NodePid(r.Node) <= 0 {
 			return nil, fmt.Errorf("node %q does not exist in scope %q", r.Node, s.Name)
 		}
+		checked[r.Node] = true
 	}
 	for _, r := range reqs {
 		for _, op := range []Op{NetnsAdd{Name: r.Pod}, LinkSet{Netns: r.Pod, Name: "lo", Up: &up}} {

@@ -81,7 +81,7 @@ func (o OverlayDeploy) config(v cluster.Vars, k int) ([]byte, error) {
 var overlayPlugins = []string{"bridge", "host-local", "loopback"}
 
 func (o OverlayDeploy) Commands(r Resolver) []string {
-	v := varsOf(r)
+	v := VarsOf(r)
 	var out []string
 	for k, n := range v.NodeInfo {
 		conf, _ := o.config(v, k)
@@ -160,7 +160,7 @@ func (o NodeVXLAN) nodes(v cluster.Vars) []cluster.Node {
 }
 
 func (o NodeVXLAN) Commands(r Resolver) []string {
-	v := varsOf(r)
+	v := VarsOf(r)
 	dev := VXLANDev(o.ID)
 	var out []string
 	for _, n := range o.nodes(v) {
@@ -232,7 +232,7 @@ type NodeVXLANPeers struct {
 }
 
 func (o NodeVXLANPeers) Commands(r Resolver) []string {
-	v := varsOf(r)
+	v := VarsOf(r)
 	var out []string
 	for _, n := range v.NodeInfo {
 		for _, p := range v.Others(n.Name) {
@@ -334,7 +334,7 @@ func (o NodePodMTU) pods(s *Scope, v cluster.Vars) []string {
 
 func (o NodePodMTU) Commands(r Resolver) []string {
 	var out []string
-	for _, n := range varsOf(r).NodeInfo {
+	for _, n := range VarsOf(r).NodeInfo {
 		out = append(out, in(r, PodName(n.Name, 1), "ip link set "+PodIfName+" mtu "+strconv.Itoa(o.MTU)))
 	}
 	return out

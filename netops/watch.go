@@ -23,7 +23,7 @@ var (
 // /run/netns, a link, address, route or permanent neighbour changed in one
 // of them (netlink notifications, including namespaces created after the
 // watch began), or the once-a-second look at what sends no notification
-// found a change: their nftables rules and sysctls (watchedSysctls), and
+// found a change: their nftables rules and sysctls (snapshot.Sysctls), and
 // the files under dirs (CNI configs, plugins, IPAM reservations).
 // Bursts are debounced; a change the reader has not taken yet is not
 // queued twice. The first change comes once the watch is in place. The

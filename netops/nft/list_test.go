@@ -41,6 +41,7 @@ func TestRulesMatchNft(t *testing.T) {
 		`iptables-nft -A FORWARD -o eth+ -j ACCEPT`,
 		`iptables-nft -N LAB`,
 		`iptables-nft -A INPUT -i lo -p udp --dport 53 -j LAB`,
+		`iptables-nft -A OUTPUT -p icmp --icmp-type destination-unreachable -j DROP`,
 	})
 	got, err := Rules(n)
 	if err != nil {

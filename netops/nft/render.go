@@ -258,7 +258,7 @@ func (rd *renderer) cmp(e *expr.Cmp) {
 		val = ifnameText(e.Data)
 	case kindProto:
 		if len(e.Data) == 1 {
-			val = protoName(e.Data[0])
+			val = ProtoName(e.Data[0])
 			if eq && (val == "tcp" || val == "udp" || val == "icmp") {
 				rd.l4, rd.l4At = val, len(rd.words)
 			}

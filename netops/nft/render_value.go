@@ -65,7 +65,9 @@ func ifnameText(data []byte) string {
 	return strconv.Quote(string(data) + "*")
 }
 
-func protoName(p byte) string {
+// ProtoName names an IP protocol as nft and conntrack print it: "tcp",
+// "udp", "icmp"..., else its number.
+func ProtoName(p byte) string {
 	switch p {
 	case unix.IPPROTO_TCP:
 		return "tcp"

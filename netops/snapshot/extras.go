@@ -21,10 +21,11 @@ var Sysctls = []Sysctl{
 	{"net.bridge.bridge-nf-call-iptables", "1"},
 }
 
-// listSysctls reads Sysctls inside the namespace; a key the kernel lacks
-// (br_netfilter not loaded) is left out.
+// ReadSysctls reads Sysctls inside the namespace, with one switch into it;
+// a key the kernel lacks (br_netfilter not loaded) is left out. The
+// watch's once-a-second look reads the same.
 // Equivalent to: `ip netns exec NAME sysctl net.ipv4.ip_forward ...`
-func listSysctls(name string) []Sysctl {
+func ReadSysctls(name string) []Sysctl {
 	var out []Sysctl
 	_ = ns.Do(name, func() error {
 		for _, k := range Sysctls {
@@ -65,18 +66,6 @@ func (f FDB) Line() string { return f.MAC + " dev " + f.Dev + " master " + f.Mas
 
 // Line renders the parameter as `sysctl KEY` does: "net.ipv4.ip_forward = 1".
 func (s Sysctl) Line() string { return s.Key + " = " + s.Value }
-
-func protoName(p uint8) string {
-	switch p {
-	case unix.IPPROTO_ICMP:
-		return "icmp"
-	case unix.IPPROTO_TCP:
-		return "tcp"
-	case unix.IPPROTO_UDP:
-		return "udp"
-	}
-	return fmt.Sprintf("proto-%d", p)
-}
 
 func cmpFDB(a, b FDB) int {
 	return strings.Compare(a.Master+" "+a.Dev+" "+a.MAC, b.Master+" "+b.Dev+" "+b.MAC)

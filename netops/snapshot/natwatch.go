@@ -8,6 +8,7 @@ import (
 	"slices"
 	"syscall"
 
+	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
@@ -183,5 +184,5 @@ func natLine(fw, rv tuple) (string, bool) {
 		}
 		return s
 	}
-	return protoName(fw.proto) + " " + words(fw) + " " + words(rv), true
+	return nft.ProtoName(fw.proto) + " " + words(fw) + " " + words(rv), true
 }

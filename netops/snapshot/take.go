@@ -65,15 +65,15 @@ func WithFull(snap Snapshot) Snapshot {
 // fails a snapshot: a kernel without nf_tables, br_netfilter or conntrack
 // simply has none to show.
 func addFull(n *Netns, h *netlink.Handle, devs map[int]string) {
-	n.Rules = rulesOf(n.Name)
-	n.Sysctls = listSysctls(n.Name)
+	n.Rules = Rules(n.Name)
+	n.Sysctls = ReadSysctls(n.Name)
 	n.FDB, _ = listFDB(h, n.Name, devs)
 }
 
-// rulesOf reads a namespace's firewall rules, whoever wrote them: nftables
+// Rules reads a namespace's firewall rules, whoever wrote them: nftables
 // (lab, nft, iptables-nft) and legacy iptables. A kernel without nf_tables
 // has none to show: that is no reason to fail a snapshot of links and routes.
-func rulesOf(name string) []string {
+func Rules(name string) []string {
 	rules, _ := nft.Rules(name)
 	return append(rules, nft.LegacyRules(name)...)
 }
