@@ -54,14 +54,17 @@ func (r *Runner) Setup(ctx context.Context, l *Lesson) error {
 	if err := s.SetLesson(l.ID); err != nil {
 		return err
 	}
+	trace("setup: claims and base")
 	for j, op := range l.Setup {
 		hook(ctx, fmt.Sprintf("setup.%d:before", j+1))
 		if _, err := op.Op.Apply(s); err != nil {
 			return fmt.Errorf("%s:%d: setup: %w", l.File, op.Line, err)
 		}
 		hook(ctx, fmt.Sprintf("setup.%d:after", j+1))
+		trace("setup: %s", opName(op.Op))
 	}
 	_, _ = snapshot.TakeSettled(realNames(l, s))
+	trace("setup: settled snapshot")
 	r.emit(Event{Type: SetupDone, Lesson: l.ID, Title: l.Title})
 	return nil
 }
@@ -107,6 +110,7 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 			return StepResult{}, err
 		}
 	}
+	trace("step %d: opening snapshot", i+1)
 	nat := snapshot.WatchNAT(names)
 	defer nat.Close()
 	var res StepResult
@@ -115,6 +119,7 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 		hook(ctx, fmt.Sprintf("%d.%d:before", i+1, j+1))
 		notes, err := op.Op.Apply(s)
 		hook(ctx, fmt.Sprintf("%d.%d:after", i+1, j+1))
+		trace("step %d: %s", i+1, opName(op.Op))
 		res.Notes = append(res.Notes, notes...)
 		if err != nil {
 			err = fmt.Errorf("step %d %q: %w", i+1, st.Title, err)
@@ -128,18 +133,20 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 	if err != nil {
 		return res, err
 	}
-	closing := after
+	trace("step %d: settled snapshot", i+1)
 	if len(st.Check) > 0 {
 		if res.Checks, err = grade(l, s, st.Check, &after); err != nil {
 			return res, err
 		}
-		// What the probes changed: only what a full snapshot adds, and
-		// the neighbours, can differ from after.
-		if closing, err = snapshot.TakeAll(names); err != nil {
-			return res, err
-		}
+		trace("step %d: %d checks", i+1, len(st.Check))
 	}
-	closing = snapshot.WithFull(closing)
+	// What the probes changed too (neighbours learnt, fdb): the namespaces
+	// that said nothing since after are not read again (snapshot's cache).
+	closing, err := snapshot.TakeFull(names)
+	if err != nil {
+		return res, err
+	}
+	trace("step %d: closing snapshot", i+1)
 	heard := nat.Close()
 	for i := range closing.Namespaces {
 		closing.Namespaces[i].Conntrack = heard[closing.Namespaces[i].Name]

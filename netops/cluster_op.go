@@ -133,11 +133,26 @@ func (o Cluster) Apply(s *Scope) ([]Note, error) {
 			return nil, err
 		}
 	}
+	// The holders start as their nodes are made and are waited for at the
+	// end: each mounts its overlays while the next node is built.
 	var notes []Note
+	var started []nodeHolder
 	for _, op := range clusterOps(v) {
+		if h, ok := op.(nodeHolder); ok {
+			if err := h.start(s); err != nil {
+				return notes, err
+			}
+			started = append(started, h)
+			continue
+		}
 		n, err := op.Apply(s)
 		notes = append(notes, n...)
 		if err != nil {
+			return notes, err
+		}
+	}
+	for _, h := range started {
+		if err := s.waitNode(h.node, h.dir(s)); err != nil {
 			return notes, err
 		}
 	}
@@ -161,13 +176,22 @@ func (o nodeHolder) Namespaces() []string { return []string{o.node} }
 func (o nodeHolder) Validate() error { return nil }
 
 func (o nodeHolder) Apply(s *Scope) ([]Note, error) {
-	dir := filepath.Join(s.StateDir, "nodes", o.node)
-	if err := mkdirAll(dir); err != nil {
+	if err := o.start(s); err != nil {
 		return nil, err
+	}
+	return nil, s.waitNode(o.node, o.dir(s))
+}
+
+// dir is where the holder keeps the node's files.
+func (o nodeHolder) dir(s *Scope) string { return filepath.Join(s.StateDir, "nodes", o.node) }
+
+// start starts the holder without waiting for its mounts.
+func (o nodeHolder) start(s *Scope) error {
+	dir := o.dir(s)
+	if err := mkdirAll(dir); err != nil {
+		return err
 	}
 	p := Process{Name: NodeJob(o.node), Netns: o.node, Run: "lab node-hold " + o.node + " " + dir}
-	if _, err := p.start(s, cloneMountUTS); err != nil {
-		return nil, err
-	}
-	return nil, s.waitNode(o.node, dir)
+	_, err := p.start(s, cloneMountUTS)
+	return err
 }

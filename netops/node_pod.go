@@ -148,12 +148,11 @@ func (s *Scope) runPodCNI(cmd, node string, pods []string) ([]PodResult, error) 
 	return res, nil
 }
 
-// PodsAdd adds pods as PodAdd does, each node's in one process and the
-// nodes at once: the namespaces first (one at a time: a scope's handles
-// are not shared), then every node's ADDs side by side. A pod whose ADD
-// failed loses its namespace again; the first error is returned.
+// PodsAdd adds pods as PodAdd does, the nodes side by side: each node
+// makes its pods' namespaces, then runs their ADDs in one process, while
+// the other nodes do the same. A pod whose namespace or ADD failed loses
+// its namespace again; every error is returned.
 func (s *Scope) PodsAdd(reqs []PodReq) ([]PodResult, error) {
-	up := true
 	checked := map[string]bool{} // a node's holder is looked up once, not once a pod
 	for _, r := range reqs {
 		if err := checkNetnsName("pod", r.Pod); err != nil {
@@ -164,14 +163,15 @@ func (s *Scope) PodsAdd(reqs []PodReq) ([]PodResult, error) {
 		}
 		checked[r.Node] = true
 	}
-	for _, r := range reqs {
-		for _, op := range []Op{NetnsAdd{Name: r.Pod}, LinkSet{Netns: r.Pod, Name: "lo", Up: &up}} {
+	up := true
+	res, errs := s.perNode("ADD", reqs, func(i int) error {
+		for _, op := range []Op{NetnsAdd{Name: reqs[i].Pod}, LinkSet{Netns: reqs[i].Pod, Name: "lo", Up: &up}} {
 			if _, err := op.Apply(s); err != nil {
-				return nil, err
+				return err
 			}
 		}
-	}
-	res, errs := s.perNode("ADD", reqs)
+		return nil
+	})
 	for i, r := range res {
 		if errs[i] == nil && r.Outcome.Err != nil {
 			errs[i] = fmt.Errorf("cni ADD of pod %s on node %s (%s): %w", r.Pod, r.Node, r.Config, r.Outcome.Err)
@@ -183,10 +183,11 @@ func (s *Scope) PodsAdd(reqs []PodReq) ([]PodResult, error) {
 	return res, errors.Join(errs...)
 }
 
-// perNode runs one command for the requests, grouped by node, the nodes'
-// processes side by side; results and errors come back in the requests'
-// order.
-func (s *Scope) perNode(cmd string, reqs []PodReq) ([]PodResult, []error) {
+// perNode runs one command for the requests, grouped by node, the nodes
+// side by side: for each node, prepare (when not nil) for each of its
+// requests, then one process for those prepared. Results and errors come
+// back in the requests' order.
+func (s *Scope) perNode(cmd string, reqs []PodReq, prepare func(i int) error) ([]PodResult, []error) {
 	res := make([]PodResult, len(reqs))
 	errs := make([]error, len(reqs))
 	byNode := map[string][]int{}
@@ -199,11 +200,20 @@ func (s *Scope) perNode(cmd string, reqs []PodReq) ([]PodResult, []error) {
 	}
 	var wg sync.WaitGroup
 	for _, node := range order {
-		idx := byNode[node]
 		wg.Go(func() {
 			var pods []string
-			for _, i := range idx {
-				pods = append(pods, reqs[i].Pod)
+			var idx []int
+			for _, i := range byNode[node] {
+				res[i] = PodResult{Node: node, Pod: reqs[i].Pod, Netns: s.Netns(reqs[i].Pod)}
+				if prepare != nil {
+					if errs[i] = prepare(i); errs[i] != nil {
+						continue
+					}
+				}
+				pods, idx = append(pods, reqs[i].Pod), append(idx, i)
+			}
+			if len(pods) == 0 {
+				return
 			}
 			out, err := s.runPodCNI(cmd, node, pods)
 			for k, i := range idx {
@@ -248,7 +258,7 @@ func (s *Scope) PodsDel(reqs []PodReq) ([]PodResult, error) {
 			return nil, fmt.Errorf("pod %q has no netns %s in scope %q", r.Pod, s.Netns(r.Pod), s.Name)
 		}
 	}
-	res, errs := s.perNode("DEL", reqs)
+	res, errs := s.perNode("DEL", reqs, nil)
 	for i, r := range res {
 		if errs[i] == nil && r.Outcome.Err != nil {
 			errs[i] = fmt.Errorf("cni DEL of pod %s on node %s (%s): %w", r.Pod, r.Node, r.Config, r.Outcome.Err)

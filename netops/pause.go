@@ -40,6 +40,7 @@ func Pause() error {
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	SignalReady()
 	<-sig
 	return nil
 }

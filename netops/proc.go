@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -89,7 +90,8 @@ func (o Process) start(s *Scope, clone uintptr) ([]Note, error) {
 		return nil, nil // already running
 	}
 	argv := strings.Fields(o.Run)
-	if argv[0] == "lab" {
+	isLab := argv[0] == "lab"
+	if isLab {
 		bin, err := LabBinary()
 		if err != nil {
 			return nil, fmt.Errorf("process %q in netns %q: %w", o.Name, real, err)
@@ -118,13 +120,30 @@ func (o Process) start(s *Scope, clone uintptr) ([]Note, error) {
 	}
 	cmd.SysProcAttr.Cloneflags = clone
 	start := func() error { return ns.Do(real, cmd.Start) }
+	var ready *os.File
 	if o.NewNetns {
 		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWNET
 		start = cmd.Start
+		if isLab {
+			// lab pause says when its namespace is set up (lo up, the
+			// defaults): a snapshot taken before would see it change by
+			// itself in the next step.
+			r, w, err := os.Pipe()
+			if err != nil {
+				return nil, fmt.Errorf("process %q: %w", o.Name, err)
+			}
+			defer r.Close()
+			defer w.Close()
+			ready, cmd.ExtraFiles = r, []*os.File{w}
+			cmd.Env = append(cmd.Env, EnvReadyFD+"=3")
+		}
 	}
 	// The child inherits the namespace of the thread that forks it.
 	if err := start(); err != nil {
 		return nil, fmt.Errorf("start process %q (%s) in netns %q: %w", o.Name, o.Run, real, err)
+	}
+	if ready != nil {
+		cmd.ExtraFiles[0].Close() // the child's end: EOF if it exits unready
 	}
 	pid := cmd.Process.Pid
 	cmd.Process.Release()
@@ -134,7 +153,45 @@ func (o Process) start(s *Scope, clone uintptr) ([]Note, error) {
 	if o.WaitPort > 0 && !o.NewNetns {
 		return nil, waitListening(real, o.Name, pid, o.WaitPort)
 	}
+	if ready != nil {
+		return nil, waitReady(ready, o.Name, filepath.Join(s.StateDir, o.Name+".log"))
+	}
 	return nil, nil
+}
+
+// EnvReadyFD names the fd on which a lab process started in a new
+// namespace writes one byte once it is set up (lab pause), as a container
+// runtime's shim reports its start.
+const EnvReadyFD = "CNILAB_READY_FD"
+
+// readyLimit bounds the wait for a process to say it is set up.
+const readyLimit = 3 * time.Second
+
+// waitReady waits, bounded, for the byte on r; EOF means the process
+// exited first.
+func waitReady(r *os.File, name, logPath string) error {
+	_ = r.SetReadDeadline(time.Now().Add(readyLimit))
+	var b [1]byte
+	if n, err := r.Read(b[:]); n == 1 {
+		return nil
+	} else if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("process %q did not say it was set up within %s", name, readyLimit)
+	}
+	log, _ := os.ReadFile(logPath)
+	return fmt.Errorf("process %q exited before it was set up: %s", name, strings.TrimSpace(string(log)))
+}
+
+// SignalReady tells the lab that started this process (EnvReadyFD) that
+// it is set up; without the variable (started by hand) it does nothing.
+func SignalReady() {
+	fd, err := strconv.Atoi(os.Getenv(EnvReadyFD))
+	if err != nil || fd < 3 {
+		return
+	}
+	os.Unsetenv(EnvReadyFD)
+	f := os.NewFile(uintptr(fd), "ready")
+	f.Write([]byte{1})
+	f.Close()
 }
 
 // Jobs are the running processes of the scope by job name: `lab task pod

@@ -52,14 +52,18 @@ func Open(name string) (netns.NsHandle, error) {
 }
 
 // Handle opens a netlink handle bound to the named namespace: reads and
-// writes through it need no thread switch.
+// writes through it need no thread switch. It speaks rtnetlink only (links,
+// addresses, routes, neighbours, the bridge fdb, nsids): each family is a
+// socket made by a switch into the namespace, and the lab reads conntrack
+// and nftables through sockets of their own. A snapshot of a hundred pods
+// opens a hundred handles.
 func Handle(name string) (*netlink.Handle, error) {
 	fd, err := Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer fd.Close()
-	h, err := netlink.NewHandleAt(fd)
+	h, err := netlink.NewHandleAt(fd, unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil, fmt.Errorf("netlink handle in netns %q: %w", name, err)
 	}
@@ -222,8 +226,10 @@ func unshared(fn func() error) error {
 
 // Delete unmounts and removes a named namespace, as `ip netns del NAME` does.
 // The kernel frees the namespace, with every link in it, once nothing else
-// holds it. A missing namespace is not an error.
+// holds it: this process's subscriptions there are closed first. A missing
+// namespace is not an error.
 func Delete(name string) error {
+	closeSubs(name)
 	p := Path(name)
 	if err := unix.Unmount(p, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
 		return fmt.Errorf("delete netns %q: %w", name, err)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -21,14 +22,26 @@ var Sysctls = []Sysctl{
 	{"net.bridge.bridge-nf-call-iptables", "1"},
 }
 
+// unnotified are the Sysctls the kernel sends no notification for
+// (br_netfilter's own); ip_forward and rp_filter are netconf events.
+var unnotified = map[string]bool{"net.bridge.bridge-nf-call-iptables": true}
+
 // ReadSysctls reads Sysctls inside the namespace, with one switch into it;
 // a key the kernel lacks (br_netfilter not loaded) is left out. The
 // watch's once-a-second look reads the same.
 // Equivalent to: `ip netns exec NAME sysctl net.ipv4.ip_forward ...`
 func ReadSysctls(name string) []Sysctl {
+	return mergeSysctls(readSysctls(name, true), readSysctls(name, false))
+}
+
+// readSysctls reads the notified Sysctls, or the others.
+func readSysctls(name string, notified bool) []Sysctl {
 	var out []Sysctl
 	_ = ns.Do(name, func() error {
 		for _, k := range Sysctls {
+			if unnotified[k.Key] == notified {
+				continue
+			}
 			b, err := os.ReadFile(filepath.Join("/proc/sys", strings.ReplaceAll(k.Key, ".", "/")))
 			if err == nil {
 				out = append(out, Sysctl{Key: k.Key, Value: strings.TrimSpace(string(b))})
@@ -38,6 +51,18 @@ func ReadSysctls(name string) []Sysctl {
 	})
 	return out
 }
+
+// mergeSysctls puts two readings together in Sysctls' order.
+func mergeSysctls(a, b []Sysctl) []Sysctl {
+	out := append(append([]Sysctl(nil), a...), b...)
+	slices.SortStableFunc(out, cmpSysctl)
+	return out
+}
+
+// nftRules reads the namespace's nftables rules (nft.Rules); legacyRules
+// those of legacy iptables, which sends no notification.
+func nftRules(name string) ([]string, error) { return nft.Rules(name) }
+func legacyRules(name string) []string       { return nft.LegacyRules(name) }
 
 // listFDB dumps what the namespace's bridges learnt: MACs behind ports.
 // Permanent entries (each port's own MAC) and a device's own entries say

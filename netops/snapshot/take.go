@@ -7,26 +7,28 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
 // peerRef is where a veth's peer lives, before names are resolved: the
-// peer's ifindex and the snapshot namespace holding it ("" for this one).
+// peer's ifindex, and the nsid (as this namespace numbers them) of the
+// namespace holding it, -1 for this one.
 type peerRef struct {
 	index int
-	netns string
-	known bool // false when the peer is in a namespace outside the snapshot
+	nsid  int
 }
 
 // nsDump is one namespace read from the kernel, with veth peers still as
 // indexes: they can only be named once every namespace has been read.
 type nsDump struct {
 	netns   Netns
+	inode   uint64
+	h       *netlink.Handle    // open until the peers are named; nil if not needed yet
 	peers   map[string]peerRef // link name -> peer
 	byIndex map[int]string     // ifindex -> link name
+	nsids   *nsidCache         // what this namespace numbers the others, as found
 }
 
 // TakeAll reads every named namespace that exists, through a netlink handle
@@ -45,59 +47,67 @@ func TakeAll(names []string) (Snapshot, error) { return takeAll(names, false) }
 // `ip netns exec NAME nft list ruleset; sysctl ...; bridge fdb show`
 func TakeFull(names []string) (Snapshot, error) { return takeAll(names, true) }
 
-// WithFull adds to a snapshot taken without them what TakeFull reads.
-func WithFull(snap Snapshot) Snapshot {
-	for i := range snap.Namespaces {
-		n := &snap.Namespaces[i]
-		devs := map[int]string{}
-		for _, l := range n.Links {
-			devs[l.Index] = l.Name
-		}
-		if h, err := ns.Handle(n.Name); err == nil {
-			addFull(n, h, devs)
-			h.Close()
-		}
-	}
-	return snap
-}
-
-// addFull reads the full snapshot's extras of one namespace. None of them
-// fails a snapshot: a kernel without nf_tables, br_netfilter or conntrack
-// simply has none to show.
-func addFull(n *Netns, h *netlink.Handle, devs map[int]string) {
-	n.Rules = Rules(n.Name)
-	n.Sysctls = ReadSysctls(n.Name)
-	n.FDB, _ = listFDB(h, n.Name, devs)
-}
-
 // Rules reads a namespace's firewall rules, whoever wrote them: nftables
 // (lab, nft, iptables-nft) and legacy iptables. A kernel without nf_tables
 // has none to show: that is no reason to fail a snapshot of links and routes.
 func Rules(name string) []string {
-	rules, _ := nft.Rules(name)
-	return append(rules, nft.LegacyRules(name)...)
+	rules, _ := nftRules(name)
+	return append(rules, legacyRules(name)...)
 }
 
 func takeAll(names []string, full bool) (Snapshot, error) {
 	var present []string
+	var inodes []uint64
 	for _, name := range names {
-		if ns.Exists(name) && !slices.Contains(present, name) {
-			present = append(present, name)
+		if slices.Contains(present, name) {
+			continue
+		}
+		inode, err := ns.Inode(ns.Path(name))
+		if err != nil || !ns.Exists(name) {
+			forget(name)
+			continue
+		}
+		present, inodes = append(present, name), append(inodes, inode)
+	}
+	// What each namespace said since it was last read (the cache); a
+	// namespace holding a veth whose peer's namespace changed is read again
+	// too: its carrier may have changed with the peer, unannounced as yet.
+	entries := make([]*cached, len(present))
+	stale := make([]bool, len(present))
+	heard := make([]ns.Heard, len(present))
+	for i, name := range present {
+		entries[i] = entry(name, inodes[i])
+		stale[i], heard[i] = entries[i].stale(name)
+	}
+	for i := range present {
+		for _, peer := range entries[i].peersOf(heard[i]) {
+			if j := slices.Index(present, peer); j >= 0 {
+				stale[j] = true
+			}
 		}
 	}
-	// The namespaces are read at once: each dump waits on the kernel, and
-	// a lesson has up to a handful of namespaces.
+	// The namespaces are read at once: each dump waits on the kernel.
 	dumps := make([]nsDump, len(present))
 	errs := make([]error, len(present))
 	var wg sync.WaitGroup
 	for i, name := range present {
-		wg.Go(func() { dumps[i], errs[i] = takeOne(name, present, full) })
+		wg.Go(func() { dumps[i], errs[i] = entries[i].take(name, inodes[i], full, stale[i]) })
 	}
 	wg.Wait()
+	defer func() {
+		for _, d := range dumps {
+			if d.h != nil {
+				d.h.Close()
+			}
+		}
+	}()
 	if err := errors.Join(errs...); err != nil {
 		return Snapshot{}, err
 	}
 	resolvePeers(dumps)
+	for i, d := range dumps {
+		entries[i].remember(d.netns)
+	}
 	snap := Snapshot{Namespaces: make([]Netns, 0, len(dumps))}
 	for _, d := range dumps {
 		snap.Namespaces = append(snap.Namespaces, d.netns)
@@ -126,37 +136,27 @@ func Take(name string) (Netns, error) {
 	return n, nil
 }
 
-// takeOne reads one namespace; all lists it returns are sorted. others are
-// the snapshot's namespaces, used to name the namespaces veth peers live in.
-func takeOne(name string, others []string, full bool) (nsDump, error) {
+// takeOne reads one namespace's links, addresses, routes and neighbours;
+// all lists it returns are sorted. The dump keeps its handle open: naming
+// veth peers may need it (resolvePeers), and the caller closes it, also on
+// error.
+func takeOne(name string) (nsDump, error) {
 	h, err := ns.Handle(name)
-	if err != nil {
-		return nsDump{}, err
-	}
-	defer h.Close()
-
-	links, err := listLinks(h, name)
 	if err != nil {
 		return nsDump{}, err
 	}
 	d := nsDump{
 		netns:   Netns{Name: name},
+		h:       h,
 		peers:   map[string]peerRef{},
 		byIndex: map[int]string{},
 	}
+	links, err := listLinks(h, name)
+	if err != nil {
+		return d, err
+	}
 	for _, l := range links {
 		d.byIndex[l.Attrs().Index] = l.Attrs().Name
-	}
-	// Listing the links made the kernel assign nsids to the namespaces
-	// holding their peers, so the nsids can be looked up only now.
-	var nsids map[int]string
-	for _, l := range links {
-		if _, isVeth := l.(*netlink.Veth); isVeth && nsid(l) >= 0 {
-			if nsids, err = nsidNames(h, name, others); err != nil {
-				return nsDump{}, err
-			}
-			break
-		}
 	}
 	for _, l := range links {
 		a := l.Attrs()
@@ -173,26 +173,19 @@ func takeOne(name string, others []string, full bool) (nsDump, error) {
 		if _, isVeth := l.(*netlink.Veth); !isVeth || a.ParentIndex == 0 {
 			continue
 		}
-		ref := peerRef{index: a.ParentIndex, known: true}
-		if id := nsid(l); id >= 0 {
-			ref.netns, ref.known = nsids[id]
-		}
-		d.peers[a.Name] = ref
+		d.peers[a.Name] = peerRef{index: a.ParentIndex, nsid: nsid(l)}
 	}
 
 	settleBridges(d.netns.Links)
 
 	if d.netns.Addrs, err = listAddrs(h, name, d.byIndex); err != nil {
-		return nsDump{}, err
+		return d, err
 	}
 	if d.netns.Routes, err = listRoutes(h, name, d.byIndex); err != nil {
-		return nsDump{}, err
+		return d, err
 	}
 	if d.netns.Neighs, err = listNeighs(h, name, d.byIndex); err != nil {
-		return nsDump{}, err
-	}
-	if full {
-		addFull(&d.netns, h, d.byIndex)
+		return d, err
 	}
 	slices.SortFunc(d.netns.Links, cmpLink)
 	return d, nil
@@ -225,59 +218,85 @@ func nsid(l netlink.Link) int {
 	return int(int32(uint32(l.Attrs().NetNsID)))
 }
 
-// nsidNames maps the nsids that namespace name has assigned to the other
-// snapshot namespaces back to their names.
-func nsidNames(h *netlink.Handle, name string, others []string) (map[int]string, error) {
-	ids := map[int]string{}
-	for _, other := range others {
-		if other == name {
-			continue
-		}
-		fd, err := ns.Open(other)
-		if err != nil {
-			if !ns.Exists(other) {
-				continue // deleted meanwhile: nothing of ours can point into it
-			}
-			return nil, err
-		}
-		id, err := h.GetNetNsIdByFd(int(fd))
-		fd.Close()
-		if err != nil {
-			return nil, fmt.Errorf("get nsid of netns %q in netns %q: %w", other, name, err)
-		}
-		if id >= 0 {
-			ids[id] = other
-		}
-	}
-	return ids, nil
-}
-
-// resolvePeers names each veth's peer from the ifindex and namespace
-// recorded by takeOne, now that every namespace's links are known.
+// resolvePeers names each veth's peer from the ifindex and nsid recorded by
+// takeOne, now that every namespace's links are known. An nsid means
+// something only to the namespace that assigned it, so it is matched by
+// asking that namespace for the nsid of each candidate: a namespace holding
+// a veth whose index and peer index mirror this one's. Asking only the
+// candidates keeps this linear: a hundred pods' veths against a hundred
+// namespaces would otherwise be ten thousand questions. A peer in a
+// namespace outside the snapshot stays unnamed.
 func resolvePeers(dumps []nsDump) {
-	byName := map[string]*nsDump{}
+	type end struct{ index, peer int }
+	holders := map[end][]*nsDump{} // a veth's (index, peer index) -> namespaces
 	for i := range dumps {
-		byName[dumps[i].netns.Name] = &dumps[i]
+		d := &dumps[i]
+		for _, l := range d.netns.Links {
+			if ref, ok := d.peers[l.Name]; ok && ref.nsid >= 0 {
+				k := end{l.Index, ref.index}
+				holders[k] = append(holders[k], d)
+			}
+		}
 	}
 	for i := range dumps {
 		d := &dumps[i]
 		for j := range d.netns.Links {
 			l := &d.netns.Links[j]
 			ref, ok := d.peers[l.Name]
-			if !ok || !ref.known {
+			if !ok {
 				continue
 			}
 			holder := d
-			if ref.netns != "" {
-				if holder, ok = byName[ref.netns]; !ok {
+			if ref.nsid >= 0 {
+				if holder = d.nsidHolder(ref.nsid, holders[end{ref.index, l.Index}]); holder == nil {
 					continue
 				}
 			}
 			if peer, ok := holder.byIndex[ref.index]; ok {
-				l.Peer, l.PeerNetns = peer, ref.netns
+				l.Peer = peer
+				if holder != d {
+					l.PeerNetns = holder.netns.Name
+				}
 			}
 		}
 	}
+}
+
+// nsidHolder is the candidate namespace that d numbers id, or nil.
+// Equivalent to: `ip -n NAME netns list-id` matched against each candidate.
+func (d *nsDump) nsidHolder(id int, candidates []*nsDump) *nsDump {
+	if r, ok := d.nsids.get(id); ok {
+		for _, c := range candidates {
+			if c.netns.Name == r.name && c.inode == r.inode {
+				return c
+			}
+		}
+	}
+	for _, c := range candidates {
+		if c == d {
+			continue
+		}
+		if d.h == nil {
+			h, err := ns.Handle(d.netns.Name)
+			if err != nil {
+				return nil
+			}
+			d.h = h
+		}
+		fd, err := ns.Open(c.netns.Name)
+		if err != nil {
+			continue // deleted meanwhile: nothing of ours can point into it
+		}
+		got, err := d.h.GetNetNsIdByFd(int(fd))
+		fd.Close()
+		if err == nil && got >= 0 {
+			d.nsids.put(got, nsRef{c.netns.Name, c.inode})
+			if got == id {
+				return c
+			}
+		}
+	}
+	return nil
 }
 
 // listLinks dumps every link of the namespace.
