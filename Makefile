@@ -34,8 +34,10 @@ build:
 run: build deps
 	@if [ "$$(id -u)" = 0 ]; then ./$(BIN); else sudo ./$(BIN); fi
 
-# Debian packages the lessons and tests use (iproute2, nftables, iptables,
-# ping, tcpdump, tmux, jq), installed when missing (with sudo when not root).
+# Debian packages the lessons use (iproute2, nftables, iptables, ping,
+# tcpdump, tmux, jq, util-linux), installed when missing (with sudo when not
+# root). make test adds ansible (scripts/deps.sh --test), and tells the tests
+# so (CNILAB_TEST_DEPS): a test that needs it fails rather than skips.
 deps:
 	@./scripts/deps.sh
 
@@ -48,10 +50,10 @@ test:
 		echo "make test needs root for the kernel tests; running it with sudo"; \
 		exec sudo -E env "PATH=$$PATH" $(MAKE) test; \
 	fi
-	@./scripts/deps.sh
+	@./scripts/deps.sh --test
 	$(MAKE) build
 	$(GO) vet ./...
-	$(GO) test -count=1 -p 1 -parallel $(PARALLEL) -timeout $(TIMEOUT) ./...
+	CNILAB_TEST_DEPS=installed $(GO) test -count=1 -p 1 -parallel $(PARALLEL) -timeout $(TIMEOUT) ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 # Unit tests only: no root, no kernel. -short makes every kernel test and

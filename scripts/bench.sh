@@ -67,6 +67,17 @@ done
 row "lab run route + lab reset" "$(RUNS=10 mean "$lab run route --scope $scope >/dev/null; $lab reset --scope $scope >/dev/null")" \
   "scripts/route-by-hand.sh" "$(RUNS=5 mean "bash scripts/route-by-hand.sh bh")" "faster"
 
+# A cluster at scale: ten nodes of article 000's shape, ten pods each, run and
+# reset, per pod (issue 13's budget).
+{
+  printf 'name: my-cni-demo\npodcidr: 10.240.0.0/16\ninterface: ens32\nbridge: cni0\nnodeinfo:\n'
+  for i in $(seq 0 9); do
+    printf -- '- name: cni-node%02d\n  ip: 192.168.100.%d\n  podcidr: 10.240.%d.0/24\n' "$i" $((100 + i)) "$i"
+  done
+} >"$tmp/ten.yaml"
+scale=$(RUNS=5 mean "sh -c '$lab run nodes --vars $tmp/ten.yaml --pods-per-node 10 --scope $scope >/dev/null; $lab reset --scope $scope >/dev/null'")
+row "lab run nodes, 10 nodes x 10 pods + reset" "$scale" "per pod" "$(awk -v t="$scale" 'BEGIN {print t / 100}')" "10 ms a pod"
+
 # A workshop on one VM: 50 scopes running lab run route at once.
 n=${WORKSHOP:-50}
 for i in $(seq 1 "$n"); do scopes+=("ws$i"); done

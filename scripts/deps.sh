@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages lab's lessons and tests use, when missing.
 # Go modules come from the module proxy by themselves (go build).
+# --test adds what only the tests need: Ansible, for article 000's own play
+# against the cluster's nodes (about a minute of apt the first time).
 set -euo pipefail
 
 declare -A pkg=(
@@ -13,7 +15,11 @@ declare -A pkg=(
   [tmux]=tmux
   [jq]=jq
   [bash]=bash
+  [nsenter]=util-linux
 )
+if [ "${1:-}" = --test ]; then
+  pkg[ansible-playbook]=ansible
+fi
 missing=()
 for bin in "${!pkg[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${pkg[$bin]}")
