@@ -15,6 +15,13 @@ func (a *app) doctorCmd() *cobra.Command {
 		Short: "What this machine has and lacks, each with the fix",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Not root: the checks run in the user's rootless lab, where
+			// user namespaces are allowed; where not, doctor says why.
+			if os.Geteuid() != 0 && !engine.RootlessInside() && len(engine.RootlessFindings()) == 0 {
+				if err := requirePrivileges("lab doctor"); err != nil {
+					return err
+				}
+			}
 			fs := engine.Doctor(engine.Options{Scope: a.scope, Lessons: a.lessons}, missingCaps())
 			ok := true
 			for _, f := range fs {

@@ -20,6 +20,7 @@ func main() {
 		engine.PluginMain()
 		return
 	}
+	engine.RootlessStarted()
 	os.Exit(execute(os.Args[1:]))
 }
 
@@ -58,7 +59,8 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 	root.PersistentFlags().StringVar(&a.lessons, "lessons", "", "a directory of extra lesson files (YAML) to load")
 	root.AddCommand(a.learnCmd(), a.demoCmd(), a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(),
 		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.topoCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd(),
-		a.practiceCmd(), a.hintCmd(), a.solutionCmd(), a.examCmd(), a.progressCmd(), a.nodeHoldCmd(), a.podCmd(), a.podCNICmd(), a.inventoryCmd())
+		a.practiceCmd(), a.hintCmd(), a.solutionCmd(), a.examCmd(), a.progressCmd(), a.nodeHoldCmd(), a.podCmd(), a.podCNICmd(), a.inventoryCmd(),
+		a.stopCmd(), a.usernsHoldCmd(), a.usernsEnterCmd(), a.apparmorCmd())
 	return root
 }
 

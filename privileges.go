@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/cnilab/lab/engine"
 )
 
 // Capabilities lab needs: CAP_NET_ADMIN for links, addresses, routes and
@@ -18,8 +20,18 @@ var needed = []struct {
 // requirePrivileges stops a command ("lab run") that changes or reads
 // namespaces when the process lacks the capabilities, naming the ones
 // missing.
+//
+// Run by a user who is not root, it does not stop: the command runs again,
+// the same, inside that user's rootless lab (a user namespace of its own,
+// engine.RootlessJoin), and this process becomes it.
 func requirePrivileges(cmd string) error {
-	return privilegesError(cmd, missingCaps())
+	missing := missingCaps()
+	if len(missing) > 0 && os.Geteuid() != 0 && !engine.RootlessInside() {
+		if err := engine.RootlessJoin(os.Args[1:]); err != nil {
+			return &exitError{code: 2, msg: fmt.Sprintf("%s: %v", cmd, err)}
+		}
+	}
+	return privilegesError(cmd, missing)
 }
 
 // privilegesError is the refusal of cmd for the capabilities missing, nil

@@ -1,6 +1,7 @@
 // Package assets holds the static files lab embeds: the demo web page that
-// the lessons' web servers return, and the CNI network configs the lessons
-// write for the learner.
+// the lessons' web servers return, the CNI network configs the lessons
+// write for the learner, and the AppArmor profile a rootless lab needs on
+// Ubuntu.
 package assets
 
 import (
@@ -15,6 +16,12 @@ var IndexHTML []byte
 
 //go:embed cni/*.conf
 var cniConfs embed.FS
+
+// AppArmorProfile is the profile that lets lab, at path @LAB@, make user
+// namespaces where Ubuntu restricts them.
+//
+//go:embed apparmor/cnilab
+var AppArmorProfile string
 
 // CNIConf returns a network config shipped with lab, by file name
 // ("00-demo.conf").

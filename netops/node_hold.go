@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/cnilab/lab/netops/ns"
 	"golang.org/x/sys/unix"
 )
 
@@ -56,6 +57,12 @@ func NodeHold(name, dir string) error {
 			}
 		}
 		opts := "lowerdir=" + o.dir + ",upperdir=" + upper + ",workdir=" + work
+		if ns.InUserNS() {
+			// Its own marks go in user.overlay.* xattrs: a user namespace
+			// may not write trusted.* ones (Linux 5.11; tmpfs keeps user
+			// xattrs since 6.6).
+			opts += ",userxattr"
+		}
 		if err := unix.Mount("overlay", o.dir, "overlay", 0, opts); err != nil {
 			return wrap("mount an overlay on "+o.dir, err)
 		}
@@ -66,6 +73,11 @@ func NodeHold(name, dir string) error {
 		if err := os.RemoveAll(d); err != nil {
 			return wrap("empty "+d, err)
 		}
+	}
+	// A new file, not the machine's rewritten: in a user namespace (rootless
+	// lab) the overlay cannot copy up a file whose owner it cannot map.
+	if err := os.Remove("/etc/hostname"); err != nil && !os.IsNotExist(err) {
+		return wrap("replace /etc/hostname", err)
 	}
 	if err := os.WriteFile("/etc/hostname", []byte(name+"\n"), 0o644); err != nil {
 		return wrap("write /etc/hostname", err)
