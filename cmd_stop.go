@@ -81,7 +81,7 @@ func (a *app) usernsHoldCmd() *cobra.Command {
 		Long: `Hidden: lab starts it. With --run, it sets the rootless lab's namespaces up, runs
 ARGV in them as their root and ends with it: the tests run whole suites that way, as
 an unprivileged user, under
-  unshare --user --map-root-user --mount --net --pid --fork --kill-child --mount-proc --propagation slave`,
+  unshare --user --map-root-user --mount --net --pid --fork --kill-child --mount-proc --propagation private`,
 		Hidden: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if run {

@@ -64,6 +64,20 @@ func TestCLIBadInput(t *testing.T) {
 				"user.max_user_namespaces = 0", "sudo sysctl -w user.max_user_namespaces=", "or run lab as root")
 			wantNothing(t, s)
 		}
+		// doctor says the same as findings, with the fixes.
+		cmd := exec.Command("sh", "-c", fmt.Sprintf("echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --reuid=%d --regid=%d --clear-groups env HOME=/ %s doctor", uid, uid, labBin))
+		cmd.Dir = "/"
+		cmd.SysProcAttr = &syscall.SysProcAttr{
+			Cloneflags:                 syscall.CLONE_NEWUSER,
+			UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
+			GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
+			GidMappingsEnableSetgroups: true,
+		}
+		r := result{args: []string{"doctor"}}
+		r.code, r.stdout, r.stderr = run(t, cmd)
+		want(t, r, 1)
+		wantContains(t, "lab doctor", r.stdout, "✗ privileges", "user namespaces are not allowed here",
+			"✗ user.max_user_namespaces = 0", "fix: sudo sysctl -w user.max_user_namespaces=")
 	})
 
 	t.Run("lesson-file-error", func(t *testing.T) {

@@ -289,6 +289,29 @@ func TestRootlessKillHolder(t *testing.T) {
 			t.Errorf("round %d: the same holder %d after its kill", round, pid)
 		}
 	}
+	// And in the middle of a run: the run fails, nothing is left.
+	run := exec.Command(labBin, "run", "nodes", "--scope", "rk")
+	run.Dir, run.Env = u.home, u.env()
+	run.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(u.uid), Gid: uint32(u.uid)}}
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := holderPid(t, u) // the one the reset above started, which the run joins
+	time.Sleep(time.Duration(100+time.Now().UnixNano()%400) * time.Millisecond)
+	syscall.Kill(pid, syscall.SIGKILL)
+	if err := run.Wait(); err == nil {
+		t.Errorf("lab run nodes passed although its holder was killed during it")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(processesOf(u.uid)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if left := processesOf(u.uid); len(left) > 0 {
+		t.Fatalf("processes of uid %d after the holder's SIGKILL during a run: %v", u.uid, left)
+	}
+	r := u.lab(t, "", "reset", "--scope", "rk")
+	want(t, r, 0)
+	wantContains(t, "lab reset after the kill during a run", r.stdout, "scope rk: nothing to remove")
 }
 
 // holderPid is the user's running holder, as its meeting point says.
@@ -329,6 +352,12 @@ func TestRootlessTwoUsers(t *testing.T) {
 	if !strings.Contains(lb.stdout, "client1") || strings.Contains(lb.stdout, "client ") || strings.Contains(lb.stdout, "server\n") {
 		t.Errorf("uid %d sees:\n%s", b.uid, lb.stdout)
 	}
+	// A pass in the default scope is the user's own, in the user's files.
+	want(t, a.lab(t, "", "verify", "veth"), 0)
+	var st syscall.Stat_t
+	if err := syscall.Stat(filepath.Join(a.home, "state", "progress.json"), &st); err != nil || int(st.Uid) != a.uid {
+		t.Errorf("uid %d's progress: %v, owner %d", a.uid, err, st.Uid)
+	}
 }
 
 // The lesson self-test and this whole suite again, as an unprivileged
@@ -357,7 +386,7 @@ func TestRootlessSuites(t *testing.T) {
 		}
 		cmd := exec.Command("setpriv", fmt.Sprintf("--reuid=%d", u.uid), fmt.Sprintf("--regid=%d", u.uid), "--clear-groups",
 			"unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc",
-			"--propagation", "slave", "--", labBin, "userns-hold", "--run", "--",
+			"--propagation", "private", "--", labBin, "userns-hold", "--run", "--",
 			bin, "-test.count=1", "-test.parallel=6", "-test.timeout=10m")
 		cmd.Dir = suite.dir
 		cmd.Env = append(u.env(), "CNILAB_TEST_BIN_DIR="+dir, "CNILAB_TEST_RACE_BIN="+race)

@@ -53,12 +53,18 @@ func leftovers(scope string) []string {
 }
 
 // markedProcesses lists running processes that lab started for the scope
-// (its web servers): reset must stop every one.
+// (its web servers): reset must stop every one. A rootless lab's processes
+// (another user namespace) are not this scope's, whatever their mark: the
+// rootless suites run the same scope names meanwhile.
 func markedProcesses(scope string) []string {
 	var out []string
 	mark := []byte("CNILAB_SCOPE=" + scope + "\x00")
+	self, _ := os.Readlink("/proc/self/ns/user")
 	dirs, _ := os.ReadDir("/proc")
 	for _, d := range dirs {
+		if userns, err := os.Readlink(filepath.Join("/proc", d.Name(), "ns", "user")); err != nil || userns != self {
+			continue
+		}
 		env, err := os.ReadFile(filepath.Join("/proc", d.Name(), "environ"))
 		if err == nil && bytes.Contains(env, mark) {
 			if stat, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat")); err == nil && !bytes.Contains(stat, []byte(") Z ")) {

@@ -2,11 +2,15 @@ package machine
 
 import (
 	"bufio"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Dir is a folder of the machine's filesystem that lab writes under. The
@@ -69,6 +73,9 @@ func mountLines(dirs []Dir) []string {
 			continue
 		}
 		point := unescapeMount(fields[4])
+		if !visible(fields[0], point) {
+			continue
+		}
 		fstype := ""
 		for i, f := range fields {
 			if f == "-" && i+1 < len(fields) {
@@ -88,6 +95,20 @@ func mountLines(dirs []Dir) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// visible reports whether the mount with that id is what point shows: in
+// a rootless lab, the machine's own mounts under /run are copied into its
+// mount namespace and covered by its /run, where no path reaches them.
+func visible(id, point string) bool {
+	var st unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, point, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_MNT_ID, &st); err != nil {
+		return !errors.Is(err, unix.ENOENT) // no path shows it; else, cannot tell: list it
+	}
+	if st.Mask&unix.STATX_MNT_ID == 0 {
+		return true
+	}
+	return strconv.FormatUint(st.Mnt_id, 10) == id
 }
 
 // unescapeMount undoes mountinfo's octal escapes of space, tab, newline

@@ -119,7 +119,7 @@ func Running(dir string) int {
 // start starts a holder and waits until it says its namespaces are set up.
 //
 // Equivalent to: `unshare --user --map-root-user --mount --net --pid --fork
-// --kill-child --mount-proc --propagation slave -- lab userns-hold DIR &`
+// --kill-child --mount-proc --propagation private -- lab userns-hold DIR &`
 func start(dir string) (int, error) {
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
@@ -140,8 +140,11 @@ func start(dir string) (int, error) {
 		return 0, err
 	}
 	defer r.Close()
+	// Private: no mount of the machine's propagates in after the start
+	// (another lab's named namespaces under the machine's /run/netns, which
+	// the holder's own /run covers but would still list).
 	args := append(mapArgs(), "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc",
-		"--propagation", "slave", "--", self, "userns-hold", dir)
+		"--propagation", "private", "--", self, "userns-hold", dir)
 	cmd := exec.Command(unshare, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, log, log
 	cmd.ExtraFiles = []*os.File{w} // fd 3: the holder writes one byte once set up
