@@ -376,7 +376,19 @@ func TestRootlessSuites(t *testing.T) {
 	}
 	dir := filepath.Dir(labBin)
 	u := newUser(t, 54321)
-	for _, suite := range []struct{ pkg, dir string }{{"../lessons", "../lessons"}, {".", "."}} {
+	// The suites read lesson files and test data from their folders, which
+	// the user may not reach (a clone under a folder of root's alone): they
+	// run in a copy beside the binaries.
+	src := filepath.Join(dir, "src")
+	for _, d := range []string{"lessons", "e2e/testdata", "netops/cluster/testdata"} {
+		if err := os.CopyFS(filepath.Join(src, d), os.DirFS(filepath.Join("..", d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := exec.Command("chmod", "-R", "a+rX", src).Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, suite := range []struct{ pkg, dir string }{{"../lessons", filepath.Join(src, "lessons")}, {".", filepath.Join(src, "e2e")}} {
 		bin := filepath.Join(dir, filepath.Base(filepath.Clean(suite.pkg))+".test")
 		if suite.pkg == "." {
 			bin = filepath.Join(dir, "e2e.test")
