@@ -74,7 +74,7 @@ func newUser(t *testing.T, uid int) *user {
 	u := &user{uid: uid, home: home}
 	t.Cleanup(func() {
 		u.lab(t, "", "stop")
-		if left := processesOf(uid); len(left) > 0 {
+		if left := noProcessesOf(uid); len(left) > 0 {
 			t.Errorf("uid %d: processes left after lab stop: %v", uid, left)
 			for _, pid := range left {
 				syscall.Kill(pid, syscall.SIGKILL)
@@ -127,6 +127,17 @@ func processesOf(uid int) []int {
 		out = append(out, pid)
 	}
 	return out
+}
+
+// noProcessesOf waits, bounded, until uid has no process left, and
+// returns those left: unshare, the holder's parent outside its
+// namespaces, ends a moment after the holder.
+func noProcessesOf(uid int) []int {
+	deadline := time.Now().Add(5 * time.Second)
+	for len(processesOf(uid)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return processesOf(uid)
 }
 
 // machineNetns are the machine's named namespaces that a rootless scope
@@ -198,7 +209,7 @@ func TestRootlessEveryLesson(t *testing.T) {
 	r := u.lab(t, "", "stop")
 	want(t, r, 0)
 	wantContains(t, "lab stop", r.stdout, "stopped the rootless lab")
-	if left := processesOf(u.uid); len(left) > 0 {
+	if left := noProcessesOf(u.uid); len(left) > 0 {
 		t.Errorf("processes of uid %d after lab stop: %v", u.uid, left)
 	}
 	if r := u.lab(t, "", "stop"); !strings.Contains(r.stdout, "no rootless lab is running") {
@@ -275,11 +286,7 @@ func TestRootlessKillHolder(t *testing.T) {
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for len(processesOf(u.uid)) > 0 && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if left := processesOf(u.uid); len(left) > 0 {
+		if left := noProcessesOf(u.uid); len(left) > 0 {
 			t.Fatalf("round %d: processes of uid %d after the holder's SIGKILL: %v", round, u.uid, left)
 		}
 		r := u.lab(t, "", "reset", "--scope", "rk")
@@ -302,11 +309,7 @@ func TestRootlessKillHolder(t *testing.T) {
 	if err := run.Wait(); err == nil {
 		t.Errorf("lab run nodes passed although its holder was killed during it")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(processesOf(u.uid)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if left := processesOf(u.uid); len(left) > 0 {
+	if left := noProcessesOf(u.uid); len(left) > 0 {
 		t.Fatalf("processes of uid %d after the holder's SIGKILL during a run: %v", u.uid, left)
 	}
 	r := u.lab(t, "", "reset", "--scope", "rk")
@@ -419,4 +422,44 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// The holder ends by itself once no scope remains and no command runs:
+// after the last lab reset, it is gone within its idle poll (a second),
+// bounded here by five.
+func TestRootlessHolderEndsByItself(t *testing.T) {
+	needRootless(t)
+	t.Parallel()
+	u := newUser(t, 54327)
+	want(t, u.lab(t, "", "run", "veth", "--scope", "re"), 0)
+	pid := holderPid(t, u)
+	want(t, u.lab(t, "", "reset", "--scope", "re"), 0)
+	deadline := time.Now().Add(5 * time.Second)
+	for startTimeOf(pid) != "" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if startTimeOf(pid) != "" {
+		t.Fatalf("the holder %d still runs 5 s after the last scope was reset", pid)
+	}
+	if left := noProcessesOf(u.uid); len(left) > 0 {
+		t.Errorf("processes of uid %d after the holder ended: %v", u.uid, left)
+	}
+	r := u.lab(t, "", "stop")
+	want(t, r, 0)
+	wantContains(t, "lab stop", r.stdout, "no rootless lab is running")
+}
+
+// startTimeOf is field 22 of /proc/PID/stat, "" when pid is gone (or a
+// zombie).
+func startTimeOf(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 20 || f[0] == "Z" {
+		return ""
+	}
+	return f[19]
 }

@@ -138,18 +138,16 @@ func (s *Sub) Close() {
 	s.close()
 }
 
+// close closes the sockets; Heard says heard from then on.
 func (s *Sub) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, fd := range s.fds {
+	for _, fd := range s.fds {
 		if fd >= 0 {
 			unix.Close(fd)
-			s.fds[i] = -1
 		}
 	}
-	if len(s.fds) == 0 {
-		s.fds = []int{-1}
-	}
+	s.fds = []int{-1}
 }
 
 // closeSubs closes every subscription held in the named namespace.

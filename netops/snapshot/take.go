@@ -35,6 +35,8 @@ type nsDump struct {
 // bound to it, and returns them in the order given. A missing namespace is
 // not an error: it is simply absent, which is what a diff should show.
 // Veth peers are named across namespaces when both ends are in names.
+// A namespace that has said nothing since this process last read it is
+// not read again (cache.go).
 // Equivalent to, for each NAME: `ip -n NAME -d link show; ip -n NAME -4 addr show;
 // ip -n NAME -4 route show table main; ip -n NAME -4 neigh show`
 func TakeAll(names []string) (Snapshot, error) { return takeAll(names, false) }
