@@ -68,10 +68,16 @@ func NodeHold(name, dir string) error {
 		}
 	}
 	// A fresh node: none of the machine's CNI configs, plugins or IPAM
-	// files (removing them in the overlay only hides them).
+	// files. Where the machine has the folder (a machine with containerd
+	// installed has /etc/cni/net.d), an empty tmpfs hides it: removing it
+	// in the overlay would mean reading it, which a rootless lab's root
+	// may not (net.d is root's alone).
 	for _, d := range []string{"/etc/cni", "/opt/cni", "/var/lib/cni"} {
-		if err := os.RemoveAll(d); err != nil {
-			return wrap("empty "+d, err)
+		if _, err := os.Stat(d); err != nil {
+			continue
+		}
+		if err := unix.Mount("tmpfs", d, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755"); err != nil {
+			return wrap("hide the machine's "+d, err)
 		}
 	}
 	// A new file, not the machine's rewritten: in a user namespace (rootless
