@@ -19,14 +19,7 @@ func (a *app) usernsEnterCmd() *cobra.Command {
 			if len(args) > 0 && args[0] == "--" {
 				args = args[1:]
 			}
-			code, err := engine.RootlessEnter(args)
-			if err != nil {
-				return &exitError{code: code, msg: err.Error()}
-			}
-			if code != 0 {
-				return &exitError{code: code}
-			}
-			return nil
+			return exitWith(engine.RootlessEnter(args))
 		},
 	}
 }
@@ -46,14 +39,7 @@ an unprivileged user, under
 				if len(args) == 0 {
 					return &exitError{code: 2, msg: "userns-hold --run: no command"}
 				}
-				code, err := engine.RootlessHoldRun(args)
-				if err != nil {
-					return &exitError{code: code, msg: err.Error()}
-				}
-				if code != 0 {
-					return &exitError{code: code}
-				}
-				return nil
+				return exitWith(engine.RootlessHoldRun(args))
 			}
 			if len(args) != 1 {
 				return &exitError{code: 2, msg: "userns-hold DIR"}

@@ -21,8 +21,14 @@ func main() {
 		return
 	}
 	engine.RootlessStarted()
+	mayJoin = true
 	os.Exit(execute(os.Args[1:]))
 }
+
+// mayJoin is set by main: only the lab process itself may join a rootless
+// lab, which replaces the process; in-process tests of the commands run
+// execute() without it.
+var mayJoin bool
 
 // app is what every command shares: the global flags.
 type app struct {
@@ -92,6 +98,18 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.msg }
+
+// exitWith is lab's exit with a command's status (and error, said on
+// stderr): lab stands for a command it ran.
+func exitWith(code int, err error) error {
+	if err != nil {
+		return &exitError{code: code, msg: err.Error()}
+	}
+	if code != 0 {
+		return &exitError{code: code}
+	}
+	return nil
+}
 
 // checksFailed is the quiet exit 1 of run and verify: the report said it all.
 var checksFailed = &exitError{code: 1}

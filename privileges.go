@@ -26,9 +26,7 @@ var needed = []struct {
 // engine.RootlessJoin), and this process becomes it.
 func requirePrivileges(cmd string) error {
 	missing := missingCaps()
-	// Not from a test binary (go test's in-process tests of the commands):
-	// joining replaces the process.
-	if len(missing) > 0 && os.Geteuid() != 0 && !engine.RootlessInside() && !strings.HasSuffix(os.Args[0], ".test") {
+	if len(missing) > 0 && mayJoin && os.Geteuid() != 0 && !engine.RootlessInside() {
 		if err := engine.RootlessJoin(os.Args[1:]); err != nil {
 			return &exitError{code: 2, msg: fmt.Sprintf("%s: %v", cmd, err)}
 		}

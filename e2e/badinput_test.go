@@ -46,9 +46,11 @@ func TestCLIBadInput(t *testing.T) {
 		s := newScope(t, "c4nouserns")
 		const uid = 54329
 		t.Cleanup(func() { os.RemoveAll(fmt.Sprintf("/tmp/cnilab-%d", uid)) })
-		for _, args := range [][]string{{"run", "veth"}, {"verify", "veth"}, {"shell", "--", "true"}} {
-			script := fmt.Sprintf("echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --reuid=%d --regid=%d --clear-groups env HOME=/ %s %s --scope %s",
-				uid, uid, labBin, strings.Join(args, " "), s)
+		// labAs runs lab as uid in a user namespace that maps the machine's
+		// ids and may make no other.
+		labAs := func(args ...string) result {
+			script := fmt.Sprintf("echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --reuid=%d --regid=%d --clear-groups env HOME=/ %s %s",
+				uid, uid, labBin, strings.Join(args, " "))
 			cmd := exec.Command("sh", "-c", script)
 			cmd.Dir = "/"
 			cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -59,22 +61,17 @@ func TestCLIBadInput(t *testing.T) {
 			}
 			r := result{args: args}
 			r.code, r.stdout, r.stderr = run(t, cmd)
+			return r
+		}
+		for _, args := range [][]string{{"run", "veth"}, {"verify", "veth"}, {"shell", "--", "true"}} {
+			r := labAs(append(args, "--scope", s)...)
 			want(t, r, 2)
 			wantContains(t, "stderr", r.stderr, "lab "+args[0]+": the rootless lab's holder did not start",
 				"user.max_user_namespaces = 0", "sudo sysctl -w user.max_user_namespaces=", "or run lab as root")
 			wantNothing(t, s)
 		}
 		// doctor says the same as findings, with the fixes.
-		cmd := exec.Command("sh", "-c", fmt.Sprintf("echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --reuid=%d --regid=%d --clear-groups env HOME=/ %s doctor", uid, uid, labBin))
-		cmd.Dir = "/"
-		cmd.SysProcAttr = &syscall.SysProcAttr{
-			Cloneflags:                 syscall.CLONE_NEWUSER,
-			UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
-			GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
-			GidMappingsEnableSetgroups: true,
-		}
-		r := result{args: []string{"doctor"}}
-		r.code, r.stdout, r.stderr = run(t, cmd)
+		r := labAs("doctor")
 		want(t, r, 1)
 		wantContains(t, "lab doctor", r.stdout, "✗ privileges", "user namespaces are not allowed here",
 			"✗ user.max_user_namespaces = 0", "fix: sudo sysctl -w user.max_user_namespaces=")

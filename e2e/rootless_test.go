@@ -20,26 +20,18 @@ import (
 	"time"
 
 	"github.com/cnilab/lab/internal/machine"
+	"github.com/cnilab/lab/netops/ns"
+	"github.com/cnilab/lab/netops/procfs"
+	"github.com/cnilab/lab/netops/rootless"
 )
 
 // inUserNS reports whether the tests run in a user namespace (the suites
 // TestRootlessSuites runs as an unprivileged user).
-func inUserNS() bool {
-	b, err := os.ReadFile("/proc/self/uid_map")
-	return err == nil && strings.Join(strings.Fields(string(b)), " ") != "0 0 4294967295"
-}
+func inUserNS() bool { return ns.InUserNS() }
 
 // singleIDMapping reports whether the tests run in a user namespace that
 // maps one id only: no user but root exists there.
-func singleIDMapping() bool {
-	b, err := os.ReadFile("/proc/self/uid_map")
-	if err != nil {
-		return false
-	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	f := strings.Fields(lines[0])
-	return len(lines) == 1 && len(f) == 3 && f[2] == "1"
-}
+func singleIDMapping() bool { return ns.InUserNS() && !rootless.Mapping().Subordinate }
 
 // needRootless skips a test that runs lab as other users: only root can
 // switch to them, and not from inside a rootless lab.
@@ -116,13 +108,8 @@ func processesOf(uid int) []int {
 			continue
 		}
 		var st syscall.Stat_t
-		if syscall.Stat("/proc/"+e.Name(), &st) != nil || int(st.Uid) != uid {
+		if syscall.Stat("/proc/"+e.Name(), &st) != nil || int(st.Uid) != uid || !procfs.Alive(pid) {
 			continue
-		}
-		if b, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil {
-			if s := string(b); strings.Contains(s[strings.LastIndexByte(s, ')')+1:], " Z ") {
-				continue
-			}
 		}
 		out = append(out, pid)
 	}
@@ -169,8 +156,10 @@ func TestRootlessEveryLesson(t *testing.T) {
 	t.Parallel()
 	u := newUser(t, 54322)
 	before := machineNetns(t)
-	ids := append(append([]string{}, lessonIDs...), "nodes", "overlay")
-	var scenarios []string
+	var ids, scenarios []string
+	for _, l := range readLessons(t) {
+		ids = append(ids, l.ID)
+	}
 	for _, s := range readScenarios(t) {
 		scenarios = append(scenarios, s.ID)
 	}
@@ -433,12 +422,14 @@ func TestRootlessHolderEndsByItself(t *testing.T) {
 	u := newUser(t, 54327)
 	want(t, u.lab(t, "", "run", "veth", "--scope", "re"), 0)
 	pid := holderPid(t, u)
+	start := procfs.StartTime(pid)
+	running := func() bool { return procfs.Alive(pid) && procfs.StartTime(pid) == start }
 	want(t, u.lab(t, "", "reset", "--scope", "re"), 0)
 	deadline := time.Now().Add(5 * time.Second)
-	for startTimeOf(pid) != "" && time.Now().Before(deadline) {
+	for running() && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if startTimeOf(pid) != "" {
+	if running() {
 		t.Fatalf("the holder %d still runs 5 s after the last scope was reset", pid)
 	}
 	if left := noProcessesOf(u.uid); len(left) > 0 {
@@ -447,19 +438,4 @@ func TestRootlessHolderEndsByItself(t *testing.T) {
 	r := u.lab(t, "", "stop")
 	want(t, r, 0)
 	wantContains(t, "lab stop", r.stdout, "no rootless lab is running")
-}
-
-// startTimeOf is field 22 of /proc/PID/stat, "" when pid is gone (or a
-// zombie).
-func startTimeOf(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 20 || f[0] == "Z" {
-		return ""
-	}
-	return f[19]
 }

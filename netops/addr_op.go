@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 
+	"github.com/cnilab/lab/netops/ipv4"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -41,20 +41,11 @@ func (o AddrAdd) Validate() error {
 		if p.Addr() == p.Masked().Addr() {
 			return fmt.Errorf("addr on %s: %s is the network address of %s, not a host's", o.Dev, p.Addr(), p.Masked())
 		}
-		if p.Addr() == lastAddr(p) {
+		if p.Addr() == ipv4.Last(p) {
 			return fmt.Errorf("addr on %s: %s is the broadcast address of %s, not a host's", o.Dev, p.Addr(), p.Masked())
 		}
 	}
 	return nil
-}
-
-// lastAddr is the highest address of a prefix: its broadcast address.
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr().As4()
-	host := 32 - p.Bits()
-	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	v |= (1 << host) - 1
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 func (o AddrAdd) Apply(s *Scope) ([]Note, error) {

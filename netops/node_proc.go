@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/cnilab/lab/netops/procfs"
 )
 
 // cloneMountUTS starts a node's holder in mount and UTS namespaces of its
@@ -37,7 +39,7 @@ func (s *Scope) waitNode(node, dir string) error {
 		if _, err := os.Stat(ready); err == nil {
 			return nil
 		}
-		if !alive(pid) {
+		if !procfs.Alive(pid) {
 			log, _ := os.ReadFile(filepath.Join(s.StateDir, NodeJob(node)+".log"))
 			return fmt.Errorf("node %s: its holder exited: %s", node, log)
 		}

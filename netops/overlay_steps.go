@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/cnilab/lab/netops/cluster"
+	"github.com/cnilab/lab/netops/ipv4"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -40,12 +41,8 @@ func OverlaySlice(subnet string, k int) (start, end netip.Addr, err error) {
 	if err != nil || !p.Addr().Is4() || p.Bits() > 22 {
 		return start, end, fmt.Errorf("overlay subnet %q: want an IPv4 range of /22 or wider", subnet)
 	}
-	b := p.Masked().Addr().As4()
-	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 + uint32(k)<<8
-	at := func(host uint32) netip.Addr {
-		v := n + host
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
-	}
+	n := ipv4.Uint32(p.Masked().Addr()) + uint32(k)<<8
+	at := func(host uint32) netip.Addr { return ipv4.FromUint32(n + host) }
 	if !p.Contains(at(254)) {
 		return start, end, fmt.Errorf("overlay subnet %s has no /24 for node %d", subnet, k)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/cnilab/lab/netops/probe"
+	"github.com/cnilab/lab/netops/procfs"
 )
 
 // Process starts a long-lived program inside a namespace: the web server of
@@ -147,7 +148,7 @@ func (o Process) start(s *Scope, clone uintptr) ([]Note, error) {
 	}
 	pid := cmd.Process.Pid
 	cmd.Process.Release()
-	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: startTime(pid), Token: token}); err != nil {
+	if err := s.Record(Entry{Kind: KindProcess, Netns: real, Name: o.Name, Pid: pid, Start: procfs.StartTime(pid), Token: token}); err != nil {
 		return nil, err
 	}
 	if o.WaitPort > 0 && !o.NewNetns {
@@ -219,7 +220,7 @@ func waitListening(real, name string, pid, port int) error {
 		if r.OK {
 			return nil
 		}
-		if !alive(pid) {
+		if !procfs.Alive(pid) {
 			return fmt.Errorf("process %q in netns %q exited before listening on port %d (see its log in the state dir)", name, real, port)
 		}
 		if time.Now().After(deadline) {
@@ -241,7 +242,7 @@ func jobPidIn(entries []Entry, name string) int {
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		if e.Kind == KindProcess && e.Name == name && e.Pid > 0 {
-			if alive(e.Pid) && startTime(e.Pid) == e.Start {
+			if procfs.Alive(e.Pid) && procfs.StartTime(e.Pid) == e.Start {
 				return e.Pid
 			}
 			return 0
@@ -262,10 +263,10 @@ func (s *Scope) stopProcesses(tokens map[string]string) ([]string, error) {
 	}
 	deadline := time.Now().Add(time.Second)
 	for pid := range pids {
-		for alive(pid) && time.Now().Before(deadline) {
+		for procfs.Alive(pid) && time.Now().Before(deadline) {
 			time.Sleep(2 * time.Millisecond)
 		}
-		if alive(pid) {
+		if procfs.Alive(pid) {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
@@ -307,41 +308,6 @@ func newToken() string {
 	return hex.EncodeToString(b)
 }
 
-// alive reports whether pid runs (a zombie does not count).
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	f := statFields(b)
-	return len(f) > 0 && f[0] != "Z" && f[0] != "X"
-}
-
-// startTime is field 22 of /proc/PID/stat: when the process started, in
-// clock ticks since boot. With the pid it names one process for good.
-func startTime(pid int) uint64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	f := statFields(b)
-	if len(f) < 20 {
-		return 0
-	}
-	v, _ := strconv.ParseUint(f[19], 10, 64)
-	return v
-}
-
-// statFields are the fields of /proc/PID/stat after the command name (which
-// may hold spaces): state is the first.
-func statFields(b []byte) []string {
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return nil
-	}
-	return strings.Fields(string(b[i+1:]))
-}
-
 // LabBinary finds the lab executable to run `lab serve` and friends:
 // $CNILAB_BIN, else this program when it is lab, else lab on PATH.
 func LabBinary() (string, error) {
@@ -367,7 +333,7 @@ func stopProcessesIn(inodes map[uint64]string) []string {
 		return nil
 	}
 	spare := map[int]bool{}
-	for pid := os.Getpid(); pid > 1 && !spare[pid]; pid = parentOf(pid) {
+	for pid := os.Getpid(); pid > 1 && !spare[pid]; pid = procfs.Parent(pid) {
 		spare[pid] = true
 	}
 	var out []string
@@ -383,28 +349,14 @@ func stopProcessesIn(inodes map[uint64]string) []string {
 	}
 	deadline := time.Now().Add(time.Second)
 	for _, pid := range pids {
-		for alive(pid) && time.Now().Before(deadline) {
+		for procfs.Alive(pid) && time.Now().Before(deadline) {
 			time.Sleep(2 * time.Millisecond)
 		}
-		if alive(pid) {
+		if procfs.Alive(pid) {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
 	return out
-}
-
-// parentOf is field 2 of /proc/PID/stat after the command: the parent pid.
-func parentOf(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	f := statFields(b)
-	if len(f) < 2 {
-		return 0
-	}
-	p, _ := strconv.Atoi(f[1])
-	return p
 }
 
 // ProcessesInNetns finds the processes whose network namespace is one of

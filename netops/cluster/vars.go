@@ -19,7 +19,6 @@ package cluster
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +28,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cnilab/lab/netops/ipv4"
 	"gopkg.in/yaml.v3"
 )
 
@@ -136,13 +136,13 @@ func scalar(s string) string {
 func Generate(n int) Vars {
 	v := Default()
 	v.NodeInfo = make([]Node, 0, max(n, 0))
-	ip := u32(netip.MustParseAddr("192.168.100.100"))
-	pods := u32(netip.MustParseAddr("10.240.0.0"))
+	ip := ipv4.Uint32(netip.MustParseAddr("192.168.100.100"))
+	pods := ipv4.Uint32(netip.MustParseAddr("10.240.0.0"))
 	for i := 1; i <= n; i++ {
 		v.NodeInfo = append(v.NodeInfo, Node{
 			Name:    fmt.Sprintf("cni-node%02d", i),
-			IP:      fromU32(ip + uint32(i)).String(),
-			PodCIDR: netip.PrefixFrom(fromU32(pods+uint32(i)<<8), 24).String(),
+			IP:      ipv4.FromUint32(ip + uint32(i)).String(),
+			PodCIDR: netip.PrefixFrom(ipv4.FromUint32(pods+uint32(i)<<8), 24).String(),
 		})
 	}
 	return v
@@ -325,7 +325,7 @@ func (v Vars) validate() *FieldError {
 			return nodeErr(i, n, "ip", "%s is the network address of the underlay %s; give the node another address", ip, underlay)
 		case gateway:
 			return nodeErr(i, n, "ip", "%s is the underlay's gateway (the .1 of %s, the lab's router to the world side); give the node another address", ip, underlay)
-		case lastAddr(underlay):
+		case ipv4.Last(underlay):
 			return nodeErr(i, n, "ip", "%s is the broadcast address of the underlay %s; give the node another address", ip, underlay)
 		}
 		if j, dup := ips[ip]; dup {
@@ -621,21 +621,4 @@ func syntaxError(err error) *FieldError {
 		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 	}
 	return &FieldError{Line: line, Err: fmt.Errorf("not YAML: %s", msg)}
-}
-
-// u32 and fromU32 convert IPv4 addresses to numbers and back.
-func u32(a netip.Addr) uint32 {
-	b := a.As4()
-	return binary.BigEndian.Uint32(b[:])
-}
-
-func fromU32(n uint32) netip.Addr {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], n)
-	return netip.AddrFrom4(b)
-}
-
-// lastAddr is the broadcast address of an IPv4 prefix.
-func lastAddr(p netip.Prefix) netip.Addr {
-	return fromU32(u32(p.Addr()) | (1<<(32-p.Bits()) - 1))
 }

@@ -1,7 +1,6 @@
 package mycni
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cnilab/lab/netops/ipv4"
 	"github.com/containernetworking/cni/pkg/types"
 	"github.com/containernetworking/cni/pkg/version"
 )
@@ -56,7 +56,7 @@ func (c *Config) GatewayPrefix() netip.Prefix {
 }
 
 // Broadcast is the last address of Subnet, never given to a container.
-func (c *Config) Broadcast() netip.Addr { return lastAddr(c.Subnet) }
+func (c *Config) Broadcast() netip.Addr { return ipv4.Last(c.Subnet) }
 
 // ParseConfig decodes and validates the network configuration given on
 // stdin. It touches nothing outside its argument, so it can be fuzzed. Every
@@ -164,21 +164,4 @@ func badIfName(name string) string {
 		return "contains / or : or white space"
 	}
 	return ""
-}
-
-// u32 and fromU32 convert IPv4 addresses to numbers and back.
-func u32(a netip.Addr) uint32 {
-	b := a.As4()
-	return binary.BigEndian.Uint32(b[:])
-}
-
-func fromU32(n uint32) netip.Addr {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], n)
-	return netip.AddrFrom4(b)
-}
-
-// lastAddr is the broadcast address of an IPv4 prefix.
-func lastAddr(p netip.Prefix) netip.Addr {
-	return fromU32(u32(p.Masked().Addr()) | (1<<(32-p.Bits()) - 1))
 }

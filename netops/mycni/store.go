@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cnilab/lab/netops/ipv4"
 	"github.com/containernetworking/cni/pkg/types"
 	"golang.org/x/sys/unix"
 )
@@ -149,17 +150,17 @@ func (s *store) allocate(conf *Config, o owner) (addr netip.Addr, fresh bool, er
 		return mine[0], false, nil
 	}
 
-	first, last := u32(conf.Subnet.Addr())+1, u32(conf.Broadcast())-1
+	first, last := ipv4.Uint32(conf.Subnet.Addr())+1, ipv4.Uint32(conf.Broadcast())-1
 	next := first
 	if b, err := os.ReadFile(filepath.Join(s.dir, LastReservedFile)); err == nil {
 		if lr, err := netip.ParseAddr(strings.TrimSpace(string(b))); err == nil && lr.Is4() {
-			if n := u32(lr); n >= first && n < last {
+			if n := ipv4.Uint32(lr); n >= first && n < last {
 				next = n + 1
 			}
 		}
 	}
 	for range last - first + 1 {
-		a := fromU32(next)
+		a := ipv4.FromUint32(next)
 		if next == last {
 			next = first
 		} else {

@@ -22,14 +22,26 @@ import (
 //
 // Equivalent to: `ip netns exec NETNS iptables-legacy-save`
 func LegacyRules(netns string) []string {
-	var names []byte
-	_ = ns.Do(netns, func() (err error) {
-		names, err = os.ReadFile("/proc/thread-self/net/ip_tables_names")
-		return err
-	})
-	if len(bytes.TrimSpace(names)) == 0 {
+	var present bool
+	_ = ns.Do(netns, func() error { present = HasLegacyTables(); return nil })
+	if !present {
 		return nil
 	}
+	return LegacySave(netns)
+}
+
+// HasLegacyTables reports whether the calling thread's network namespace
+// holds a legacy iptables table: call it switched into the namespace
+// (ns.Do), beside other reads there.
+func HasLegacyTables() bool {
+	names, _ := os.ReadFile("/proc/thread-self/net/ip_tables_names")
+	return len(bytes.TrimSpace(names)) > 0
+}
+
+// LegacySave is LegacyRules once HasLegacyTables said there are some.
+//
+// Equivalent to: `ip netns exec NETNS iptables-legacy-save`
+func LegacySave(netns string) []string {
 	if _, err := exec.LookPath("iptables-legacy-save"); err != nil {
 		return []string{"legacy: ... (iptables-legacy-save is not installed to read them)"}
 	}

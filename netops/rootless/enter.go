@@ -75,7 +75,13 @@ func Enter(args []string) (int, error) {
 			}
 		}
 	}()
-	err = cmd.Wait()
+	return exitStatus(cmd.Wait())
+}
+
+// exitStatus is a command's exit status as a shell gives it (128+N when
+// signal N killed it), from what Wait or Run returned; an error that is no
+// exit status (the command could not be waited for) is status 2.
+func exitStatus(err error) (int, error) {
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

@@ -86,14 +86,7 @@ func HoldRun(argv []string) (int, error) {
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	err := cmd.Run()
-	if err == nil {
-		return 0, nil
-	}
-	if exit, ok := err.(*exec.ExitError); ok {
-		return exit.ExitCode(), nil
-	}
-	return 2, err
+	return exitStatus(cmd.Run())
 }
 
 // setUp makes the holder's mounts and network.

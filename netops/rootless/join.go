@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cnilab/lab/netops/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -110,7 +111,7 @@ func Running(dir string) int {
 		return 0
 	}
 	pid, err := strconv.Atoi(f[0])
-	if err != nil || pid <= 0 || startTime(pid) != f[1] {
+	if err != nil || pid <= 0 || strconv.FormatUint(procfs.StartTime(pid), 10) != f[1] {
 		return 0
 	}
 	return pid
@@ -163,12 +164,12 @@ func start(dir string) (int, error) {
 		msg, _ := os.ReadFile(logPath)
 		return 0, fmt.Errorf("the rootless lab's holder did not start: %s%s", strings.TrimSpace(string(msg)), Unavailable())
 	}
-	pid := childOf(cmd.Process.Pid)
+	pid := procfs.Child(cmd.Process.Pid) // the holder, which unshare forked
 	if pid == 0 {
 		cmd.Process.Kill()
 		return 0, errors.New("the rootless lab's holder started but cannot be found")
 	}
-	if err := os.WriteFile(filepath.Join(dir, holderFile), []byte(fmt.Sprintf("%d %s\n", pid, startTime(pid))), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, holderFile), []byte(fmt.Sprintf("%d %d\n", pid, procfs.StartTime(pid))), 0o600); err != nil {
 		cmd.Process.Kill()
 		return 0, fmt.Errorf("record the rootless lab's holder: %w", err)
 	}
@@ -185,27 +186,4 @@ func mapArgs() []string {
 			"--map-users=" + u.outer + ",1," + u.count, "--map-groups=" + g.outer + ",1," + g.count}
 	}
 	return []string{"--user", "--map-root-user"}
-}
-
-// childOf is the one child of pid: the holder, which unshare forked.
-func childOf(pid int) int {
-	entries, _ := os.ReadDir("/proc")
-	want := strconv.Itoa(pid)
-	for _, e := range entries {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			if f := strings.Fields(s[i+1:]); len(f) > 1 && f[1] == want {
-				return child
-			}
-		}
-	}
-	return 0
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/cnilab/lab/netops/procfs"
 )
 
 // The meeting point is $XDG_RUNTIME_DIR/cnilab when that folder is the
@@ -49,7 +51,7 @@ func TestRunningUnit(t *testing.T) {
 		file string
 		want int
 	}{
-		{fmt.Sprintf("%d %s\n", self, startTime(self)), self},
+		{fmt.Sprintf("%d %d\n", self, procfs.StartTime(self)), self},
 		{fmt.Sprintf("%d 1\n", self), 0}, // another process had this pid
 		{"garbage", 0},
 		{"", 0},

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cnilab/lab/netops/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -48,10 +49,10 @@ func Stop(args []string) (bool, error) {
 // end tells the holder to end and waits, bounded, until it has; then it
 // kills it.
 func end(pid int) error {
-	start := startTime(pid)
+	start := procfs.StartTime(pid)
 	syscall.Kill(pid, syscall.SIGTERM)
 	deadline := time.Now().Add(stopLimit)
-	for startTime(pid) == start && start != "" {
+	for start != 0 && procfs.StartTime(pid) == start {
 		if time.Now().After(deadline) {
 			syscall.Kill(pid, syscall.SIGKILL)
 			return fmt.Errorf("the rootless lab's holder (pid %d) did not end within %s: killed", pid, stopLimit)

@@ -1,6 +1,8 @@
 package snapshot
 
 import (
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/cnilab/lab/netops/ns"
@@ -95,11 +97,7 @@ func (e *cached) peersOf(heard ns.Heard) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if heard.AllLinks {
-		var all []string
-		for _, n := range e.peerNetns {
-			all = append(all, n)
-		}
-		return all
+		return slices.Collect(maps.Values(e.peerNetns))
 	}
 	var out []string
 	for _, idx := range heard.Links {
@@ -141,15 +139,13 @@ func (e *cached) take(name string, inode uint64, full, reread bool) (nsDump, err
 				}
 				d.h = h
 			}
-			var x Netns
-			x.Rules, _ = nftRules(name)
-			x.Sysctls = readSysctls(name, true)
-			x.FDB, _ = listFDB(d.h, name, d.byIndex)
+			x := notifiedState(name, d.h, d.byIndex)
 			e.extras = &x
 		}
+		sysctls, legacy := unnotifiedState(name)
 		d.netns.FDB = e.extras.FDB
-		d.netns.Rules = append(append([]string(nil), e.extras.Rules...), legacyRules(name)...)
-		d.netns.Sysctls = mergeSysctls(e.extras.Sysctls, readSysctls(name, false))
+		d.netns.Rules = append(append([]string(nil), e.extras.Rules...), legacy...)
+		d.netns.Sysctls = mergeSysctls(e.extras.Sysctls, sysctls)
 	}
 	if e.sub == nil {
 		e.base, e.extras = nil, nil // nothing would say it changed

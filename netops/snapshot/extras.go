@@ -31,25 +31,52 @@ var unnotified = map[string]bool{"net.bridge.bridge-nf-call-iptables": true}
 // watch's once-a-second look reads the same.
 // Equivalent to: `ip netns exec NAME sysctl net.ipv4.ip_forward ...`
 func ReadSysctls(name string) []Sysctl {
-	return mergeSysctls(readSysctls(name, true), readSysctls(name, false))
+	var out []Sysctl
+	_ = ns.Do(name, func() error { out = readSysctls(func(string) bool { return true }); return nil })
+	return out
 }
 
-// readSysctls reads the notified Sysctls, or the others.
-func readSysctls(name string, notified bool) []Sysctl {
+// readSysctls reads the Sysctls keep wants, on the calling thread: switched
+// into the namespace already.
+func readSysctls(keep func(key string) bool) []Sysctl {
 	var out []Sysctl
-	_ = ns.Do(name, func() error {
-		for _, k := range Sysctls {
-			if unnotified[k.Key] == notified {
-				continue
-			}
-			b, err := os.ReadFile(filepath.Join("/proc/sys", strings.ReplaceAll(k.Key, ".", "/")))
-			if err == nil {
-				out = append(out, Sysctl{Key: k.Key, Value: strings.TrimSpace(string(b))})
-			}
+	for _, k := range Sysctls {
+		if !keep(k.Key) {
+			continue
 		}
+		b, err := os.ReadFile(filepath.Join("/proc/sys", strings.ReplaceAll(k.Key, ".", "/")))
+		if err == nil {
+			out = append(out, Sysctl{Key: k.Key, Value: strings.TrimSpace(string(b))})
+		}
+	}
+	return out
+}
+
+// notifiedState reads what a change of is announced (cache.go): the
+// nftables rules and the notified Sysctls, and the bridge fdb through h.
+func notifiedState(name string, h *netlink.Handle, devs map[int]string) Netns {
+	var n Netns
+	n.Rules, _ = nft.Rules(name)
+	_ = ns.Do(name, func() error { n.Sysctls = readSysctls(func(k string) bool { return !unnotified[k] }); return nil })
+	n.FDB, _ = listFDB(h, name, devs)
+	return n
+}
+
+// unnotifiedState reads, with one switch into the namespace, what changes
+// unannounced: the unnotified Sysctls and legacy iptables' rules (whose
+// tables are looked for there; iptables-legacy-save runs only when there
+// are some).
+func unnotifiedState(name string) (sysctls []Sysctl, legacy []string) {
+	tables := false
+	_ = ns.Do(name, func() error {
+		sysctls = readSysctls(func(k string) bool { return unnotified[k] })
+		tables = nft.HasLegacyTables()
 		return nil
 	})
-	return out
+	if tables {
+		legacy = nft.LegacySave(name)
+	}
+	return sysctls, legacy
 }
 
 // mergeSysctls puts two readings together in Sysctls' order.
@@ -58,11 +85,6 @@ func mergeSysctls(a, b []Sysctl) []Sysctl {
 	slices.SortStableFunc(out, cmpSysctl)
 	return out
 }
-
-// nftRules reads the namespace's nftables rules (nft.Rules); legacyRules
-// those of legacy iptables, which sends no notification.
-func nftRules(name string) ([]string, error) { return nft.Rules(name) }
-func legacyRules(name string) []string       { return nft.LegacyRules(name) }
 
 // listFDB dumps what the namespace's bridges learnt: MACs behind ports.
 // Permanent entries (each port's own MAC) and a device's own entries say

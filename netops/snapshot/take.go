@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/cnilab/lab/netops/nft"
 	"github.com/cnilab/lab/netops/ns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -53,8 +54,8 @@ func TakeFull(names []string) (Snapshot, error) { return takeAll(names, true) }
 // (lab, nft, iptables-nft) and legacy iptables. A kernel without nf_tables
 // has none to show: that is no reason to fail a snapshot of links and routes.
 func Rules(name string) []string {
-	rules, _ := nftRules(name)
-	return append(rules, legacyRules(name)...)
+	rules, _ := nft.Rules(name)
+	return append(rules, nft.LegacyRules(name)...)
 }
 
 func takeAll(names []string, full bool) (Snapshot, error) {
