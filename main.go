@@ -66,7 +66,7 @@ its own: veth cables, bridges, routes, NAT, CNI plugins, pods.
 	root.AddCommand(a.learnCmd(), a.demoCmd(), a.listCmd(), a.runCmd(), a.taskCmd(), a.verifyCmd(),
 		a.resetCmd(), a.scriptCmd(), a.shellCmd(), a.topoCmd(), a.captureCmd(), a.serveCmd(), a.pauseCmd(), a.doctorCmd(),
 		a.practiceCmd(), a.hintCmd(), a.solutionCmd(), a.examCmd(), a.progressCmd(), a.nodeHoldCmd(), a.podCmd(), a.podCNICmd(), a.inventoryCmd(),
-		a.stopCmd(), a.usernsHoldCmd(), a.usernsEnterCmd(), a.apparmorCmd())
+		a.stopCmd(), a.usernsHoldCmd(), a.usernsEnterCmd(), a.apparmorCmd(), a.ctrdHoldCmd())
 	return root
 }
 

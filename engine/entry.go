@@ -26,3 +26,7 @@ func Serve(ctx context.Context, port int, ready func()) error { return netops.Se
 // NodeHold holds a node's own mount and UTS namespaces, its /etc/cni,
 // /opt/cni and /var/lib/cni, until a signal ends it (netops.NodeHold).
 func NodeHold(name, dir string) error { return netops.NodeHold(name, dir) }
+
+// CtrdHold runs a scope's containerd in the mount namespace it was started
+// in (netops.CtrdHold).
+func CtrdHold(dir string) error { return netops.CtrdHold(dir) }

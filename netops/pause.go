@@ -23,8 +23,12 @@ func Pause() error {
 	if inherited() {
 		return fmt.Errorf("lab pause holds a network namespace of its own: start it in a new one (unshare --net lab pause), not in the one it was started from")
 	}
+	// In a container (pid 1 of its own pid namespace) it is the container's
+	// root without CAP_NET_ADMIN and with /proc/sys read-only, as the real
+	// pause is: lo and the sysctls are its runtime's and CNI's business.
+	container := os.Getpid() == 1
 	if lo, err := netlink.LinkByName("lo"); err == nil {
-		if err := netlink.LinkSetUp(lo); err != nil {
+		if err := netlink.LinkSetUp(lo); err != nil && !container {
 			return fmt.Errorf("set lo up in the pause namespace: %w", err)
 		}
 	}
@@ -33,7 +37,7 @@ func Pause() error {
 	for _, kv := range NetnsDefaults {
 		p := filepath.Join("/proc/sys", strings.ReplaceAll(kv.Key, ".", "/"))
 		if _, err := os.Stat(p); err == nil {
-			if err := os.WriteFile(p, []byte(kv.Value), 0o644); err != nil {
+			if err := os.WriteFile(p, []byte(kv.Value), 0o644); err != nil && !container {
 				return fmt.Errorf("set %s in the pause namespace: %w", kv.Key, err)
 			}
 		}
@@ -54,7 +58,11 @@ func inherited() bool {
 	if err != nil {
 		return false
 	}
-	for _, other := range []string{fmt.Sprintf("/proc/%d/ns/net", os.Getppid()), "/proc/1/ns/net"} {
+	others := []string{fmt.Sprintf("/proc/%d/ns/net", os.Getppid())}
+	if os.Getpid() != 1 { // pid 1 itself: a container's init
+		others = append(others, "/proc/1/ns/net")
+	}
+	for _, other := range others {
 		if ino, err := ns.Inode(other); err == nil && ino == self {
 			return true
 		}
