@@ -27,6 +27,7 @@ var opKinds = map[string]func() netops.Op{
 	"remove_plugin":    func() netops.Op { return &netops.RemovePlugin{} },
 	"icmp_drop":        func() netops.Op { return &netops.ICMPDrop{} },
 	"cluster":          func() netops.Op { return &netops.Cluster{} },
+	"containerd":       func() netops.Op { return &netops.Containerd{} },
 	"node_deploy":      func() netops.Op { return &netops.NodeDeploy{} },
 	"node_pods":        func() netops.Op { return &netops.NodePods{} },
 	"node_forward":     func() netops.Op { return &netops.NodeForward{} },

@@ -31,6 +31,15 @@ func (s *Session) Shell(netns string, cmd []string, terminal bool) error {
 	if err != nil {
 		return err
 	}
+	env := s.shellEnv(real)
+	if pid := s.scope.ContainerdPid(); pid > 0 {
+		// The containerd lesson: the scope's containerd keeps its state at
+		// the article's /run/containerd, in its own mount namespace.
+		if argv, err = netops.MountArgv(pid, argv); err != nil {
+			return err
+		}
+		env = append(env, netops.ContainerdEnv()...)
+	}
 	if pid := s.scope.NodePid(netns); pid > 0 {
 		// A node of a cluster lesson: its hostname, its /etc/cni and
 		// /opt/cni are in its holder's mount and UTS namespaces.
@@ -38,7 +47,7 @@ func (s *Session) Shell(netns string, cmd []string, terminal bool) error {
 			return err
 		}
 	}
-	return netops.ExecIn(real, argv, s.shellEnv(real))
+	return netops.ExecIn(real, argv, env)
 }
 
 // shellEnv is the environment of lab shell: the values the task names

@@ -48,8 +48,13 @@ func CtrdHold(dir string) error {
 	if err := unix.Mount(run, ContainerdRun, "", unix.MS_BIND, ""); err != nil {
 		return wrap("bind "+run+" on "+ContainerdRun, err)
 	}
+	log, err := os.OpenFile(filepath.Join(dir, "containerd.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return wrap("log", err)
+	}
+	defer log.Close()
 	cmd := exec.Command("containerd", "--config", filepath.Join(dir, "config.toml"))
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return wrap("start containerd", err)
 	}

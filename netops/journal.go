@@ -33,6 +33,7 @@ const (
 	KindNftTable   = "nft-table"
 	KindProcess    = "process"
 	KindIPAMDir    = "ipam-dir" // host-local's folder of a network, claimed by name
+	KindMadeDir    = "made-dir" // a folder lab made on the machine (a mount point): removed when empty
 )
 
 func (s *Scope) journalPath() string { return filepath.Join(s.StateDir, "journal") }

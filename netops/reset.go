@@ -34,7 +34,11 @@ func (s *Scope) Reset() ([]string, error) {
 	// Processes first: one that holds a namespace would keep it alive after
 	// its name is gone. lab's own jobs by their mark, then anything else
 	// still inside the namespaces about to go.
-	removed, err := s.stopProcesses(jobs)
+	// A container's processes first: their parents, containerd's shims,
+	// are lab's jobs, but the containers are not their children for good.
+	removed := s.killContainers()
+	stopped, err := s.stopProcesses(jobs)
+	removed = append(removed, stopped...)
 	if err != nil {
 		return removed, err
 	}
@@ -74,6 +78,10 @@ func (s *Scope) Reset() ([]string, error) {
 				return removed, err
 			} else if ok {
 				removed = append(removed, fmt.Sprintf("link %s in netns %s", e.Name, e.Netns))
+			}
+		case KindMadeDir:
+			if err := os.Remove(e.Name); err == nil {
+				removed = append(removed, "folder "+e.Name)
 			}
 		case KindIPAMDir:
 			if ok, err := removeIPAMDir(e); err != nil {

@@ -1,0 +1,202 @@
+package netops
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/cnilab/lab/netops/oci"
+)
+
+// ContainerdJob is the job name of a scope's containerd (CtrdHold).
+const ContainerdJob = "containerd"
+
+// ContainerdNamespace is containerd's namespace of the lesson's
+// containers: the one the article's runc path shows (k8s.io).
+const ContainerdNamespace = "k8s.io"
+
+// Images the containerd lesson loads, made of the lab binary.
+var containerdImages = []struct{ name string }{
+	{"docker.io/kubernetes/pause:latest"},
+	{"docker.io/library/nginx:latest"},
+}
+
+// containerdReadyLimit bounds the wait for containerd's socket.
+const containerdReadyLimit = 5 * time.Second
+
+// Containerd starts the scope's own containerd in the host (CtrdHold: its
+// root in the scope's state folder, its state and socket at the article's
+// /run/containerd, in a mount namespace of its own) and imports the
+// lesson's images, built offline from the lab binary. Nothing goes under
+// the machine's /run/containerd or /var/lib/containerd: a /run/containerd
+// the machine lacks is made as a mount point only, journaled and removed
+// by reset.
+//
+// Equivalent to: `unshare --mount --propagation unchanged lab ctrd-hold
+// DIR &` then `ctr image import images.tar`
+type Containerd struct{}
+
+func (o Containerd) Commands(r Resolver) []string {
+	dir := "/run/cnilab/SCOPE/containerd"
+	if s, ok := r.(*Scope); ok {
+		dir = s.ContainerdDir()
+	}
+	return []string{
+		"ip netns exec " + r.Netns(HostNetns) + " unshare --mount --propagation unchanged lab ctrd-hold " + dir + " &  # containerd, its root in " + dir,
+		"ctr image import images.tar  # docker.io/kubernetes/pause:latest, docker.io/library/nginx:latest (lab's pause and web server)",
+	}
+}
+
+func (o Containerd) Namespaces() []string { return []string{HostNetns} }
+func (o Containerd) Validate() error      { return nil }
+
+// ContainerdDir is the scope's containerd folder.
+func (s *Scope) ContainerdDir() string { return filepath.Join(s.StateDir, "containerd") }
+
+func (o Containerd) Apply(s *Scope) ([]Note, error) {
+	for _, bin := range []string{"containerd", "containerd-shim-runc-v2", "runc", "ctr"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			return nil, fmt.Errorf("%s is not installed: apt-get install -y containerd runc", bin)
+		}
+	}
+	dir := s.ContainerdDir()
+	if err := mkdirAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(ContainerdConfig(dir)), 0o644); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(ContainerdRun); os.IsNotExist(err) {
+		if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
+			return nil, err
+		}
+		if err := os.Mkdir(ContainerdRun, 0o711); err != nil && !os.IsExist(err) {
+			return nil, err
+		}
+	}
+	p := Process{Name: ContainerdJob, Run: "lab ctrd-hold " + dir}
+	if _, err := p.start(s, syscall.CLONE_NEWNS); err != nil {
+		return nil, err
+	}
+	pid := s.jobPid(ContainerdJob)
+	if err := waitContainerd(pid); err != nil {
+		return nil, err
+	}
+	archive := filepath.Join(dir, "images.tar")
+	if err := writeImages(archive); err != nil {
+		return nil, err
+	}
+	if out, err := s.Ctr("image", "import", archive).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("import the lesson's images into the scope's containerd: %v: %s", err, out)
+	}
+	return nil, nil
+}
+
+// waitContainerd waits, bounded, until the containerd of holder pid
+// accepts connections on its socket.
+func waitContainerd(pid int) error {
+	if pid <= 0 {
+		return errors.New("the scope's containerd did not start")
+	}
+	sock := fmt.Sprintf("/proc/%d/root%s/containerd.sock", pid, ContainerdRun)
+	deadline := time.Now().Add(containerdReadyLimit)
+	for {
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
+			return nil
+		}
+		if !alive(pid) {
+			return errors.New("the scope's containerd exited at once (see containerd.log in the scope's state folder)")
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the scope's containerd does not answer on %s", sock)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// writeImages writes the lesson's images, made of the lab binary.
+func writeImages(path string) error {
+	bin, err := LabBinary()
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	lab := map[string]oci.File{"/lab": {Path: bin, Mode: 0o755}}
+	return oci.Write(f, []oci.Image{
+		{Name: containerdImages[0].name, Entrypoint: []string{"/lab", "pause"}, Files: lab},
+		{Name: containerdImages[1].name, Entrypoint: []string{"/lab", "serve", "--port", "80"}, Files: lab},
+	})
+}
+
+// Ctr is ctr run against the scope's containerd, in its mount namespace
+// (ctr's own fifos go under /run/containerd).
+//
+// Equivalent to: `nsenter --target HOLDER --mount -- ctr --address
+// /run/containerd/containerd.sock --namespace k8s.io ARGS`
+func (s *Scope) Ctr(args ...string) *exec.Cmd {
+	pid := s.jobPid(ContainerdJob)
+	argv := append([]string{"--target", strconv.Itoa(pid), "--mount", "--", "ctr",
+		"--address", ContainerdRun + "/containerd.sock", "--namespace", ContainerdNamespace}, args...)
+	return exec.Command("nsenter", argv...)
+}
+
+// ContainerdEnv is what `lab shell` adds for ctr, as the article types it.
+func ContainerdEnv() []string {
+	return []string{"CONTAINERD_ADDRESS=" + ContainerdRun + "/containerd.sock", "CONTAINERD_NAMESPACE=" + ContainerdNamespace}
+}
+
+// runcState is what reset reads of runc's state.json of a container.
+type runcState struct {
+	ID    string `json:"id"`
+	Pid   int    `json:"init_process_pid"`
+	Start uint64 `json:"init_process_start"`
+}
+
+// killContainers kills the init process of every container runc knows in
+// the scope's containerd (its state survives in the state folder), the
+// pid namespace of each with it; a reused pid is spared by its start time.
+func (s *Scope) killContainers() []string {
+	files, _ := filepath.Glob(filepath.Join(s.ContainerdDir(), "run", "runc", "*", "*", "state.json"))
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var st runcState
+		if json.Unmarshal(b, &st) != nil || st.Pid <= 0 || startTime(st.Pid) != st.Start {
+			continue
+		}
+		if syscall.Kill(st.Pid, syscall.SIGKILL) == nil {
+			out = append(out, fmt.Sprintf("container %s (pid %d)", st.ID, st.Pid))
+		}
+	}
+	return out
+}
+
+// ContainerdPid is the pid of the scope's containerd holder, 0 when it has
+// none.
+func (s *Scope) ContainerdPid() int { return s.jobPid(ContainerdJob) }
+
+// MountArgv wraps argv to run in the mount namespace of pid.
+//
+// Equivalent to: `nsenter --target PID --mount -- ARGV`
+func MountArgv(pid int, argv []string) ([]string, error) {
+	nsenter, err := exec.LookPath("nsenter")
+	if err != nil {
+		return nil, fmt.Errorf("nsenter not found (apt-get install -y util-linux)")
+	}
+	return append([]string{nsenter, "--target", strconv.Itoa(pid), "--mount", "--"}, argv...), nil
+}
