@@ -16,6 +16,7 @@ func (a *app) runCmd() *cobra.Command {
 	var asJSON bool
 	var varsFile string
 	var podsPerNode int
+	var cleanup bool
 	c := &cobra.Command{
 		Use:   "run LESSON",
 		Short: "Set up a lesson and apply every step: commands, diffs and checks",
@@ -38,7 +39,14 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 			}
 			start := time.Now()
 			rep := engine.NewRunReport(l.ID, sess.ScopeName())
-			p := newPrinter(os.Stdout, len(l.Steps))
+			total := len(l.Steps)
+			if cleanup {
+				if len(l.Cleanup) == 0 {
+					return &exitError{code: 2, msg: fmt.Sprintf("lesson %s has no cleanup steps", l.ID)}
+				}
+				total += len(l.Cleanup)
+			}
+			p := newPrinter(os.Stdout, total)
 			sink := p.event
 			if asJSON {
 				sink = rep.Add
@@ -56,6 +64,12 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 			// A step whose operation failed was reported as an event (and in
 			// the JSON report); the lesson could not run to its end.
 			ok, err := sess.Steps(ctx, l, sink)
+			if cleanup && err == nil {
+				// The article's cleanup, after the end state it tore down.
+				var cleaned bool
+				cleaned, err = sess.Cleanup(ctx, l, sink)
+				ok = ok && cleaned
+			}
 			var stopped engine.ErrInterrupted
 			if errors.As(err, &stopped) {
 				return &exitError{code: 2, msg: stopped.Error()}
@@ -77,6 +91,7 @@ Exit status: 0 every check passed, 1 a check failed, 2 the lesson could not run.
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
 	c.Flags().StringVar(&varsFile, "vars", "", "a cluster lesson's nodes: a vars.yaml of article 000's shape (default: the article's three nodes)")
+	c.Flags().BoolVar(&cleanup, "cleanup", false, "then run the lesson's cleanup steps (an article's cleanup script), which take the end state apart")
 	c.Flags().IntVar(&podsPerNode, "pods-per-node", 0, "a cluster lesson's pods on each node (default: the lesson's own)")
 	return c
 }

@@ -48,6 +48,13 @@ func leftovers(scope string) []string {
 		}
 	}
 	out = append(out, markedProcesses(scope)...)
+	// The containerd lesson's cgroup folders of the scope.
+	for _, pattern := range []string{"/sys/fs/cgroup/*/cnilab-" + scope, "/sys/fs/cgroup/cnilab-" + scope} {
+		left, _ := filepath.Glob(pattern)
+		for _, p := range left {
+			out = append(out, "cgroup "+p+" exists")
+		}
+	}
 	sort.Strings(out)
 	return out
 }

@@ -184,11 +184,20 @@ func (c IPAMCheck) handCommands(r netops.Resolver) []string {
 // process's netns, and the processes inside it.
 func (c SameNetnsCheck) handCommands(r netops.Resolver) []string {
 	real := r.Netns(c.Netns)
+	if c.Container != "" {
+		cmds := []string{"ctr task ls"}
+		for _, id := range append([]string{c.Container}, c.Containers...) {
+			cmds = append(cmds, "stat -L -c %i /proc/$(ctr task ls | awk '$1 == \""+id+"\" {print $2}')/ns/net")
+		}
+		return append(cmds, "stat -L -c %i /var/run/netns/"+real)
+	}
 	return []string{
 		"stat -L -c %i /var/run/netns/" + real + " /proc/$" + jobPidVar(c.Job) + "/ns/net",
 		"ip netns pids " + real,
 	}
 }
+
+func (c TaskCheck) handCommands(netops.Resolver) []string { return []string{"ctr task ls"} }
 
 // jobPidVar is the variable `lab task --env` prints for a job's pid
 // (pause -> PAUSE_PID), as Lesson.EnvVars names it.

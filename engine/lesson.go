@@ -26,6 +26,9 @@ type Lesson struct {
 	Env          map[string]string
 	Setup        []OpSpec
 	Steps        []Step
+	// Cleanup are steps after the end state, such as an article's cleanup
+	// script: `lab run --cleanup` runs them; verify grades the state before.
+	Cleanup []Step
 	Task         string
 	Verify       []CheckSpec
 	File         string // where it was loaded from, for messages
@@ -196,4 +199,16 @@ func (l *Lesson) Features() []string {
 		}
 	}
 	return need
+}
+
+// NeedsRealRoot says why the lesson cannot run in a rootless lab (a user
+// namespace), "" when it can: its setup starts containerd and runc, which
+// need the machine's cgroups.
+func (l *Lesson) NeedsRealRoot() string {
+	for _, op := range l.Setup {
+		if _, ok := op.Op.(*netops.Containerd); ok {
+			return netops.ContainerdRootlessWhy
+		}
+	}
+	return ""
 }

@@ -27,6 +27,9 @@ type lessonFile struct {
 	Env        map[string]string `yaml:"env"`
 	Setup      yaml.Node         `yaml:"setup"`
 	Steps      []stepFile        `yaml:"steps"`
+	// Cleanup are steps after the end state (an article's cleanup
+	// script): `lab run --cleanup` runs them, verify never sees them.
+	Cleanup []stepFile `yaml:"cleanup"`
 	Task       string            `yaml:"task"`
 	Verify     yaml.Node         `yaml:"verify"`
 	// A break-fix scenario's: what the learner sees, hints from "where to
@@ -195,26 +198,11 @@ func parse(data []byte) (*Lesson, error) {
 	if l.Setup, err = decodeOps(&f.Setup, "setup", declared); err != nil {
 		return nil, err
 	}
-	stepNodes := stepsNode(root)
-	if len(stepNodes) != len(f.Steps) {
-		return nil, errAt(keyNode(root, "steps"), "steps: want a plain list of steps")
+	if l.Steps, err = decodeSteps(root, "steps", f.Steps, "step", declared); err != nil {
+		return nil, err
 	}
-	for i, sf := range f.Steps {
-		st := Step{Title: sf.Title, Prose: sf.Prose, Line: stepNodes[i].Line, KeepsState: sf.KeepsState}
-		where := fmt.Sprintf("step %d", i+1)
-		if st.Title == "" {
-			return nil, errAt(stepNodes[i], "%s: a title is required", where)
-		}
-		if st.Do, err = decodeOps(&sf.Do, where, declared); err != nil {
-			return nil, err
-		}
-		if st.Check, err = decodeChecks(&sf.Check, where, declared); err != nil {
-			return nil, err
-		}
-		if err := checkTemplate(stepNodes[i], where+" prose", st.Prose); err != nil {
-			return nil, err
-		}
-		l.Steps = append(l.Steps, st)
+	if l.Cleanup, err = decodeSteps(root, "cleanup", f.Cleanup, "cleanup step", declared); err != nil {
+		return nil, err
 	}
 	if l.Verify, err = decodeChecks(&f.Verify, "verify", declared); err != nil {
 		return nil, err
@@ -281,10 +269,10 @@ func keyNode(root *yaml.Node, key string) *yaml.Node {
 	return root
 }
 
-// stepsNode returns the node of each step, for line numbers.
-func stepsNode(root *yaml.Node) []*yaml.Node {
+// stepsNode returns the node of each step under key, for line numbers.
+func stepsNode(root *yaml.Node, key string) []*yaml.Node {
 	for _, kv := range mappingPairs(root) {
-		if kv[0].Value == "steps" {
+		if kv[0].Value == key {
 			return deAlias(kv[1]).Content
 		}
 	}
@@ -302,12 +290,43 @@ func deAlias(n *yaml.Node) *yaml.Node {
 // checkStepKeys refuses unknown keys in steps (a typo like "chek" would
 // otherwise silently drop the step's checks).
 func checkStepKeys(root *yaml.Node) error {
-	for _, n := range stepsNode(root) {
-		if err := decodeStrict(n, &stepFile{}, "step"); err != nil {
-			return err
+	for _, key := range []string{"steps", "cleanup"} {
+		for _, n := range stepsNode(root, key) {
+			if err := decodeStrict(n, &stepFile{}, "step"); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// decodeSteps decodes the steps under key (steps or cleanup); what names
+// one in messages.
+func decodeSteps(root *yaml.Node, key string, files []stepFile, what string, declared map[string]bool) ([]Step, error) {
+	nodes := stepsNode(root, key)
+	if len(nodes) != len(files) {
+		return nil, errAt(keyNode(root, key), "%s: want a plain list of steps", key)
+	}
+	var steps []Step
+	for i, sf := range files {
+		st := Step{Title: sf.Title, Prose: sf.Prose, Line: nodes[i].Line, KeepsState: sf.KeepsState}
+		where := fmt.Sprintf("%s %d", what, i+1)
+		if st.Title == "" {
+			return nil, errAt(nodes[i], "%s: a title is required", where)
+		}
+		var err error
+		if st.Do, err = decodeOps(&sf.Do, where, declared); err != nil {
+			return nil, err
+		}
+		if st.Check, err = decodeChecks(&sf.Check, where, declared); err != nil {
+			return nil, err
+		}
+		if err := checkTemplate(nodes[i], where+" prose", st.Prose); err != nil {
+			return nil, err
+		}
+		steps = append(steps, st)
+	}
+	return steps, nil
 }
 
 func decodeOps(n *yaml.Node, where string, declared map[string]bool) ([]OpSpec, error) {

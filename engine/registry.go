@@ -9,6 +9,7 @@ var opKinds = map[string]func() netops.Op{
 	"veth":             func() netops.Op { return &netops.VethAdd{} },
 	"bridge":           func() netops.Op { return &netops.BridgeAdd{} },
 	"link":             func() netops.Op { return &netops.LinkSet{} },
+	"link_del":         func() netops.Op { return &netops.LinkDel{} },
 	"move":             func() netops.Op { return &netops.LinkMove{} },
 	"addr":             func() netops.Op { return &netops.AddrAdd{} },
 	"route":            func() netops.Op { return &netops.RouteAdd{} },
@@ -28,6 +29,8 @@ var opKinds = map[string]func() netops.Op{
 	"icmp_drop":        func() netops.Op { return &netops.ICMPDrop{} },
 	"cluster":          func() netops.Op { return &netops.Cluster{} },
 	"containerd":       func() netops.Op { return &netops.Containerd{} },
+	"ctr_run":          func() netops.Op { return &netops.CtrRun{} },
+	"ctr_rm":           func() netops.Op { return &netops.CtrRm{} },
 	"node_deploy":      func() netops.Op { return &netops.NodeDeploy{} },
 	"node_pods":        func() netops.Op { return &netops.NodePods{} },
 	"node_forward":     func() netops.Op { return &netops.NodeForward{} },
@@ -55,4 +58,5 @@ var checkKinds = map[string]func() Check{
 	"same_netns":      func() Check { return &SameNetnsCheck{} },
 	"cni_conformance": func() Check { return &ConformanceCheck{} },
 	"cluster":         func() Check { return &ClusterCheck{} },
+	"task":            func() Check { return &TaskCheck{} },
 }

@@ -166,8 +166,13 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 // (that error), and between steps once ctx is cancelled (ErrInterrupted):
 // a step is never left half done.
 func (r *Runner) Steps(ctx context.Context, l *Lesson) (bool, error) {
+	return r.stepsFrom(ctx, l, 0)
+}
+
+// stepsFrom applies the steps of l from step from on, as Steps does.
+func (r *Runner) stepsFrom(ctx context.Context, l *Lesson, from int) (bool, error) {
 	ok := true
-	for i := range l.Steps {
+	for i := from; i < len(l.Steps); i++ {
 		if ctx.Err() != nil {
 			return false, ErrInterrupted{Done: i}
 		}

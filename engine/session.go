@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/cnilab/lab/netops"
@@ -183,6 +184,16 @@ func (s *Session) Steps(ctx context.Context, l *Lesson, sink func(Event)) (bool,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return (&Runner{Scope: s.scope, Sink: sink}).Steps(ctx, l)
+}
+
+// Cleanup applies the lesson's cleanup steps after its steps (numbered on
+// from them), as `lab run --cleanup` does once the steps are done.
+func (s *Session) Cleanup(ctx context.Context, l *Lesson, sink func(Event)) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	full := *l
+	full.Steps = append(slices.Clip(l.Steps), l.Cleanup...)
+	return (&Runner{Scope: s.scope, Sink: sink}).stepsFrom(ctx, &full, len(l.Steps))
 }
 
 // Step applies step i of the lesson.

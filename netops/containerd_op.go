@@ -8,11 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
 
+	"github.com/cnilab/lab/netops/ns"
 	"github.com/cnilab/lab/netops/oci"
+	"github.com/cnilab/lab/netops/procfs"
 )
 
 // ContainerdJob is the job name of a scope's containerd (CtrdHold).
@@ -61,25 +64,26 @@ func (o Containerd) Validate() error      { return nil }
 func (s *Scope) ContainerdDir() string { return filepath.Join(s.StateDir, "containerd") }
 
 func (o Containerd) Apply(s *Scope) ([]Note, error) {
+	if ns.InUserNS() {
+		return nil, errors.New(ContainerdRootlessWhy)
+	}
 	for _, bin := range []string{"containerd", "containerd-shim-runc-v2", "runc", "ctr"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			return nil, fmt.Errorf("%s is not installed: apt-get install -y containerd runc", bin)
 		}
 	}
+	if s.jobPid(ContainerdJob) > 0 {
+		return nil, nil
+	}
 	dir := s.ContainerdDir()
-	if err := mkdirAll(dir); err != nil {
+	if err := claimContainerdRun(s, dir); err != nil {
 		return nil, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(ContainerdConfig(dir)), 0o644); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(ContainerdRun); os.IsNotExist(err) {
-		if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
-			return nil, err
-		}
-		if err := os.Mkdir(ContainerdRun, 0o711); err != nil && !os.IsExist(err) {
-			return nil, err
-		}
+	if err := s.makeCgroups(); err != nil {
+		return nil, err
 	}
 	p := Process{Name: ContainerdJob, Run: "lab ctrd-hold " + dir}
 	if _, err := p.start(s, syscall.CLONE_NEWNS); err != nil {
@@ -96,7 +100,60 @@ func (o Containerd) Apply(s *Scope) ([]Note, error) {
 	if out, err := s.Ctr("image", "import", archive).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("import the lesson's images into the scope's containerd: %v: %s", err, out)
 	}
-	return nil, nil
+	return nil, os.Remove(archive)
+}
+
+// ContainerdRootlessWhy is why the containerd lesson needs root.
+const ContainerdRootlessWhy = "the containerd lesson needs root (sudo lab ...): runc puts each container in a cgroup " +
+	"and containerd unpacks images with overlay mounts, and a lab without sudo runs in a user namespace " +
+	"that may not write the machine's /sys/fs/cgroup"
+
+// claimContainerdRun makes the scope's containerd folder and, when the
+// machine has none, the mount point /run/containerd (journaled; the
+// scope's containerd binds its own state there, in its mount namespace).
+// Scopes share a /run/containerd lab made: it is listed machine-wide
+// (madeDirs) and the last scope with a containerd removes it
+// (releaseContainerdRun).
+func claimContainerdRun(s *Scope, dir string) error {
+	if err := mkdirAll(dir); err != nil {
+		return err
+	}
+	made, err := claimParents([]string{ContainerdRun})
+	if err != nil || len(made) == 0 {
+		return err
+	}
+	if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
+		return err
+	}
+	if err := os.Mkdir(ContainerdRun, 0o711); err != nil && !os.IsExist(err) {
+		return fmt.Errorf("make the mount point %s: %w", ContainerdRun, err)
+	}
+	return nil
+}
+
+// releaseContainerdRun removes a /run/containerd that lab made once no
+// other scope has a containerd: rmdir of a folder another mount namespace
+// mounts on would take that mount away.
+func releaseContainerdRun(s *Scope) bool {
+	removed := false
+	editMade(func(have []string) []string {
+		if !slices.Contains(have, ContainerdRun) {
+			return have
+		}
+		others, _ := filepath.Glob(filepath.Join(StateRoot, "*", "containerd"))
+		for _, o := range others {
+			if o != s.ContainerdDir() {
+				return have
+			}
+		}
+		if err := os.Remove(ContainerdRun); err == nil {
+			removed = true
+		} else if !os.IsNotExist(err) {
+			return have // not empty: someone else's
+		}
+		return slices.DeleteFunc(have, func(d string) bool { return d == ContainerdRun })
+	})
+	return removed
 }
 
 // waitContainerd waits, bounded, until the containerd of holder pid
@@ -112,7 +169,7 @@ func waitContainerd(pid int) error {
 			c.Close()
 			return nil
 		}
-		if !alive(pid) {
+		if !procfs.Alive(pid) {
 			return errors.New("the scope's containerd exited at once (see containerd.log in the scope's state folder)")
 		}
 		if time.Now().After(deadline) {
@@ -157,13 +214,6 @@ func ContainerdEnv() []string {
 	return []string{"CONTAINERD_ADDRESS=" + ContainerdRun + "/containerd.sock", "CONTAINERD_NAMESPACE=" + ContainerdNamespace}
 }
 
-// runcState is what reset reads of runc's state.json of a container.
-type runcState struct {
-	ID    string `json:"id"`
-	Pid   int    `json:"init_process_pid"`
-	Start uint64 `json:"init_process_start"`
-}
-
 // killContainers kills the init process of every container runc knows in
 // the scope's containerd (its state survives in the state folder), the
 // pid namespace of each with it; a reused pid is spared by its start time.
@@ -175,8 +225,8 @@ func (s *Scope) killContainers() []string {
 		if err != nil {
 			continue
 		}
-		var st runcState
-		if json.Unmarshal(b, &st) != nil || st.Pid <= 0 || startTime(st.Pid) != st.Start {
+		var st RuncState
+		if json.Unmarshal(b, &st) != nil || st.Pid <= 0 || procfs.StartTime(st.Pid) != st.Start {
 			continue
 		}
 		if syscall.Kill(st.Pid, syscall.SIGKILL) == nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/cnilab/lab/netops/ns"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,6 +26,8 @@ const ContainerdRun = "/run/containerd"
 // verify. DIR/run is bound on /run/containerd, so containerd's and runc's
 // state (runc's state.json of each container) stays in the scope's state
 // folder, where reset finds it even after a kill of everything else.
+// The scope's own cgroup folders are bound on the cgroup hierarchies
+// (ctrd_cgroup.go).
 //
 // Then it runs containerd with DIR/config.toml, passes SIGTERM and SIGINT
 // on, and ends with it.
@@ -39,6 +42,11 @@ func CtrdHold(dir string) error {
 			if err := unix.Mount("", p, "", unix.MS_SLAVE, ""); err != nil {
 				return wrap("make "+p+" a slave of the machine's", err)
 			}
+		}
+	}
+	if !ns.InUserNS() {
+		if err := bindCgroups(filepath.Base(filepath.Dir(dir))); err != nil {
+			return wrap("cgroups", err)
 		}
 	}
 	run := filepath.Join(dir, "run")

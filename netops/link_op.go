@@ -256,3 +256,36 @@ func (o LinkSet) Apply(s *Scope) ([]Note, error) {
 	}
 	return nil, nil
 }
+
+// LinkDel deletes a link of a lesson namespace, such as the bridge a CNI
+// plugin made and its DEL leaves behind (article 004's cleanup script ends
+// with it). Deleting an absent link is no error.
+//
+// Equivalent to: `ip link delete iksoon0`
+type LinkDel struct {
+	Name  string `yaml:"name"`
+	Netns string `yaml:"netns"`
+}
+
+func (o LinkDel) Commands(r Resolver) []string {
+	return []string{in(r, o.Netns, "ip link delete "+o.Name)}
+}
+
+func (o LinkDel) Namespaces() []string { return []string{orHost(o.Netns)} }
+func (o LinkDel) Validate() error      { return checkLinkName("link_del", o.Name) }
+
+func (o LinkDel) Apply(s *Scope) ([]Note, error) {
+	real := s.Netns(orHost(o.Netns))
+	h, err := s.handle(real)
+	if err != nil {
+		return nil, err
+	}
+	l, err := h.LinkByName(o.Name)
+	if err != nil {
+		return nil, nil // gone already
+	}
+	if err := h.LinkDel(l); err != nil {
+		return nil, fmt.Errorf("delete link %q in netns %q: %w", o.Name, real, err)
+	}
+	return nil, nil
+}

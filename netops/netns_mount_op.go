@@ -14,10 +14,19 @@ import (
 type NetnsMount struct {
 	Name string `yaml:"name"` // the lesson's netns name
 	Job  string `yaml:"job"`  // the process whose namespace it is
+	// Container is, instead of a job, a container of the scope's
+	// containerd whose init process holds the namespace.
+	Container string `yaml:"container"`
 }
 
 func (o NetnsMount) Commands(r Resolver) []string {
 	real := r.Netns(o.Name)
+	if o.Container != "" {
+		return []string{"target_pid=$(ctr task ls | awk '$1 == \"" + o.Container + "\" {print $2}')",
+			"mkdir -p /var/run/netns",
+			"touch /var/run/netns/" + real,
+			"mount -o bind /proc/$target_pid/ns/net /var/run/netns/" + real}
+	}
 	return []string{"mkdir -p /var/run/netns",
 		"touch /var/run/netns/" + real,
 		"mount -o bind /proc/$" + envName(o.Job) + "/ns/net /var/run/netns/" + real}
@@ -26,17 +35,20 @@ func (o NetnsMount) Commands(r Resolver) []string {
 func (o NetnsMount) Namespaces() []string { return []string{o.Name} }
 
 func (o NetnsMount) Validate() error {
-	if o.Job == "" {
-		return fmt.Errorf("netns_mount %q: job is required", o.Name)
+	if (o.Job == "") == (o.Container == "") {
+		return fmt.Errorf("netns_mount %q: give a job or a container", o.Name)
 	}
 	return checkNetnsName("netns_mount", o.Name)
 }
 
 func (o NetnsMount) Apply(s *Scope) ([]Note, error) {
 	real := s.Netns(o.Name)
-	pid := s.jobPid(o.Job)
+	pid, what := s.jobPid(o.Job), "process "+o.Job
+	if o.Container != "" {
+		pid, what = s.ContainerPid(o.Container), "container "+o.Container
+	}
 	if pid == 0 {
-		return nil, fmt.Errorf("name netns %q: process %q is not running", real, o.Job)
+		return nil, fmt.Errorf("name netns %q: %s is not running", real, what)
 	}
 	src := fmt.Sprintf("/proc/%d/ns/net", pid)
 	if ns.Exists(real) {

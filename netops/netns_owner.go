@@ -12,19 +12,20 @@ import (
 // own namespace, and every process living in the named one.
 type NetnsOwner struct {
 	Inode     uint64 // 0 when nothing is mounted at /run/netns/NAME
-	PID       int    // the job's process; 0 when it is not running
+	PID       int    // the owner's process; 0 when it is not running
 	PIDInode  uint64 // /proc/PID/ns/net
 	Processes []string
 }
 
 // NetnsOwnerOf reads who holds a lesson namespace: the inode behind
-// /run/netns/NAME, the job's process and its netns inode, and the processes
-// in the named namespace as "pid command", sorted.
+// /run/netns/NAME, the netns inode of pid (a job's or a container's
+// process, 0 for none), and the processes in the named namespace as "pid
+// command", sorted.
 //
 // Equivalent to: `stat -L -c %i /run/netns/NAME /proc/$PID/ns/net`
-func (s *Scope) NetnsOwnerOf(logical, job string) NetnsOwner {
+func (s *Scope) NetnsOwnerOf(logical string, pid int) NetnsOwner {
 	real := s.Netns(logical)
-	o := NetnsOwner{PID: s.Jobs()[job]}
+	o := NetnsOwner{PID: pid}
 	if ino, err := ns.Inode(ns.Path(real)); err == nil {
 		o.Inode = ino
 	}
@@ -40,4 +41,11 @@ func (s *Scope) NetnsOwnerOf(logical, job string) NetnsOwner {
 		sort.Strings(o.Processes)
 	}
 	return o
+}
+
+// NetnsInodeOf is the inode of a process's network namespace.
+//
+// Equivalent to: `stat -L -c %i /proc/PID/ns/net`
+func NetnsInodeOf(pid int) (uint64, error) {
+	return ns.Inode(fmt.Sprintf("/proc/%d/ns/net", pid))
 }

@@ -80,8 +80,14 @@ func (s *Scope) Reset() ([]string, error) {
 				removed = append(removed, fmt.Sprintf("link %s in netns %s", e.Name, e.Netns))
 			}
 		case KindMadeDir:
-			if err := os.Remove(e.Name); err == nil {
+			if e.Name == ContainerdRun && releaseContainerdRun(s) {
 				removed = append(removed, "folder "+e.Name)
+			}
+		case KindCgroup:
+			if ok, err := removeCgroup(e.Name); err != nil {
+				return removed, err
+			} else if ok {
+				removed = append(removed, "cgroup "+e.Name)
 			}
 		case KindIPAMDir:
 			if ok, err := removeIPAMDir(e); err != nil {

@@ -34,6 +34,10 @@ var Dirs = []Dir{
 	// dir, and what a learner's hand-run plugin writes there, reset removes,
 	// with the folders the claim found missing.
 	{Path: "/var/lib/cni", What: "CNI state"},
+	// A scope's containerd keeps everything in its state dir; /run/containerd
+	// is its mount point, made when the machine has none and removed again.
+	{Path: "/run/containerd", What: "containerd state"},
+	{Path: "/var/lib/containerd", What: "containerd store"},
 }
 
 // dirLines lists every path under d, sorted, with d itself only when it may

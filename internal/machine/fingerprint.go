@@ -2,6 +2,7 @@ package machine
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/cnilab/lab/netops/ns"
 )
@@ -47,6 +48,13 @@ func filesystem(dirs []Dir) (paths, mounts []string) {
 		for _, p := range dirLines(d) {
 			paths = append(paths, d.What+" "+p)
 		}
+	}
+	// The containerd lesson's cgroup folders (netops/ctrd_cgroup.go), one
+	// per scope in each hierarchy: not walked, the hierarchies are large.
+	cgroups, _ := filepath.Glob("/sys/fs/cgroup/*/cnilab-*")
+	more, _ := filepath.Glob("/sys/fs/cgroup/cnilab-*")
+	for _, p := range append(cgroups, more...) {
+		paths = append(paths, "cgroup "+p)
 	}
 	return paths, mountLines(dirs)
 }
