@@ -279,6 +279,8 @@ func checkSubject(c Check, s *netops.Scope) []string {
 		return []string{c.Network}
 	case *SameNetnsCheck:
 		return []string{"/var/run/netns/" + s.Netns(c.Netns)}
+	case *TaskCheck:
+		return []string{"ctr task ls"}
 	case *ConformanceCheck:
 		return []string{s.PluginDir(), s.Netns(conformanceNetns)}
 	case *ClusterCheck:

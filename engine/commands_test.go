@@ -128,6 +128,26 @@ func TestCommandsPerScope(t *testing.T) {
 		{"netns_mount", "netns_mount", &netops.NetnsMount{Name: "pause_demo", Job: "pause"}, want{
 			[]string{"mkdir -p /var/run/netns", "touch /var/run/netns/pause_demo", "mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/pause_demo"},
 			[]string{"mkdir -p /var/run/netns", "touch /var/run/netns/t1-pause_demo", "mount -o bind /proc/$PAUSE_PID/ns/net /var/run/netns/t1-pause_demo"}}},
+		{"netns_mount container", "netns_mount", &netops.NetnsMount{Name: "pause_demo", Container: "pause_demo"}, want{
+			[]string{`target_pid=$(ctr task ls | awk '$1 == "pause_demo" {print $2}')`, "mkdir -p /var/run/netns", "touch /var/run/netns/pause_demo", "mount -o bind /proc/$target_pid/ns/net /var/run/netns/pause_demo"},
+			[]string{`target_pid=$(ctr task ls | awk '$1 == "pause_demo" {print $2}')`, "mkdir -p /var/run/netns", "touch /var/run/netns/t1-pause_demo", "mount -o bind /proc/$target_pid/ns/net /var/run/netns/t1-pause_demo"}}},
+		{"containerd", "containerd", &netops.Containerd{}, want{
+			[]string{"ip netns exec lab-host unshare --mount --propagation unchanged lab ctrd-hold /run/cnilab/lab/containerd &  # containerd, its root in /run/cnilab/lab/containerd",
+				"ctr image import images.tar  # docker.io/kubernetes/pause:latest, docker.io/library/nginx:latest (lab's pause and web server)"},
+			[]string{"ip netns exec t1-host unshare --mount --propagation unchanged lab ctrd-hold /run/cnilab/t1/containerd &  # containerd, its root in /run/cnilab/t1/containerd",
+				"ctr image import images.tar  # docker.io/kubernetes/pause:latest, docker.io/library/nginx:latest (lab's pause and web server)"}}},
+		{"ctr_run", "ctr_run", &netops.CtrRun{ID: "pause_demo", Image: "docker.io/kubernetes/pause:latest"}, want{
+			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"},
+			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"}}},
+		{"ctr_run with_ns", "ctr_run", &netops.CtrRun{ID: "nginx_test", Image: "docker.io/library/nginx:latest", Netns: "pause_demo"}, want{
+			[]string{"ctr run -d --with-ns network:/var/run/netns/pause_demo docker.io/library/nginx:latest nginx_test", "ctr task ls"},
+			[]string{"ctr run -d --with-ns network:/var/run/netns/t1-pause_demo docker.io/library/nginx:latest nginx_test", "ctr task ls"}}},
+		{"ctr_rm", "ctr_rm", &netops.CtrRm{ID: "nginx_test"}, want{
+			[]string{"ctr task rm -f nginx_test", "ctr container rm nginx_test"},
+			[]string{"ctr task rm -f nginx_test", "ctr container rm nginx_test"}}},
+		{"link_del", "link_del", &netops.LinkDel{Name: "iksoon0"}, want{
+			[]string{"ip link delete iksoon0"},
+			[]string{"ip link delete iksoon0"}}},
 		{"cni ADD", "cni", &netops.CNI{Command: "ADD", Conf: "00-demo.conf", Container: "pause_demo", Netns: "pause_demo", IfName: "eth10"}, want{
 			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/pause_demo CNI_IFNAME=eth10 CNI_PATH=/run/cnilab/lab/cni-bin /run/cnilab/lab/cni-bin/bridge < /run/cnilab/lab/net.d/00-demo.conf | tee /run/cnilab/lab/net.d/result-pause_demo-eth10.json"},
 			[]string{"CNI_COMMAND=ADD CNI_CONTAINERID=pause_demo CNI_NETNS=/var/run/netns/t1-pause_demo CNI_IFNAME=eth10 CNI_PATH=/run/cnilab/t1/cni-bin /run/cnilab/t1/cni-bin/bridge < /run/cnilab/t1/net.d/00-demo.conf | tee /run/cnilab/t1/net.d/result-pause_demo-eth10.json"}}},

@@ -36,6 +36,10 @@ var tools = []struct {
 	{"tcpdump", "tcpdump", "capturing by hand, as the articles do", false},
 	{"nsenter", "util-linux", "lab shell NODE and lab pod on a cluster node", false},
 	{"ansible-playbook", "ansible", "article 000's play against the nodes (lab inventory)", false},
+	{"containerd", "containerd", "the containerd lesson: the scope's own containerd", false},
+	{"ctr", "containerd", "the containerd lesson: ctr run, ctr task ls", false},
+	{"containerd-shim-runc-v2", "containerd", "the containerd lesson: containerd's runc shim", false},
+	{"runc", "runc", "the containerd lesson: runc runs the containers", false},
 }
 
 // Doctor reports what this machine has and lacks for the lab, each with the

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/cnilab/lab/netops"
 	"github.com/cnilab/lab/netops/snapshot"
@@ -167,6 +168,14 @@ func (r *Runner) Step(ctx context.Context, l *Lesson, i int) (StepResult, error)
 // a step is never left half done.
 func (r *Runner) Steps(ctx context.Context, l *Lesson) (bool, error) {
 	return r.stepsFrom(ctx, l, 0)
+}
+
+// Cleanup applies the lesson's cleanup steps, numbered on from its steps,
+// as Steps does.
+func (r *Runner) Cleanup(ctx context.Context, l *Lesson) (bool, error) {
+	full := *l
+	full.Steps = append(slices.Clip(l.Steps), l.Cleanup...)
+	return r.stepsFrom(ctx, &full, len(l.Steps))
 }
 
 // stepsFrom applies the steps of l from step from on, as Steps does.

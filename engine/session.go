@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 
 	"github.com/cnilab/lab/netops"
@@ -191,9 +190,7 @@ func (s *Session) Steps(ctx context.Context, l *Lesson, sink func(Event)) (bool,
 func (s *Session) Cleanup(ctx context.Context, l *Lesson, sink func(Event)) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	full := *l
-	full.Steps = append(slices.Clip(l.Steps), l.Cleanup...)
-	return (&Runner{Scope: s.scope, Sink: sink}).stepsFrom(ctx, &full, len(l.Steps))
+	return (&Runner{Scope: s.scope, Sink: sink}).Cleanup(ctx, l)
 }
 
 // Step applies step i of the lesson.

@@ -109,6 +109,12 @@ func TestSelfTest(t *testing.T) {
 				t.Fatalf("verify after run failed: %+v", failed(rep))
 			}
 			explicitSysctls(t, l, s)
+			if len(l.Cleanup) > 0 {
+				// The article's cleanup, after the end state: its checks pass.
+				if ok, err := (&engine.Runner{Scope: s}).Cleanup(context.Background(), l); err != nil || !ok {
+					t.Fatalf("cleanup steps: ok=%v err=%v", ok, err)
+				}
+			}
 			resetClean(t, s, l)
 
 			for _, k := range opSteps(l) {

@@ -118,11 +118,13 @@ func claimContainerdRun(s *Scope, dir string) error {
 	if err := mkdirAll(dir); err != nil {
 		return err
 	}
-	made, err := claimParents([]string{ContainerdRun})
-	if err != nil || len(made) == 0 {
+	// Journaled first, whoever makes it: reset removes it only when the
+	// machine-wide list says lab made it (a machine's own is never there).
+	if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
 		return err
 	}
-	if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
+	made, err := claimParents([]string{ContainerdRun})
+	if err != nil || len(made) == 0 {
 		return err
 	}
 	if err := os.Mkdir(ContainerdRun, 0o711); err != nil && !os.IsExist(err) {

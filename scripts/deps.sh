@@ -16,6 +16,10 @@ declare -A pkg=(
   [jq]=jq
   [bash]=bash
   [nsenter]=util-linux
+  [containerd]=containerd
+  [ctr]=containerd
+  [containerd-shim-runc-v2]=containerd
+  [runc]=runc
 )
 if [ "${1:-}" = --test ]; then
   pkg[ansible-playbook]=ansible
