@@ -10,25 +10,36 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/cnilab/lab/netops"
 	"gopkg.in/yaml.v3"
 )
 
 // lessonsDir is the repository's lessons folder; the tests run in e2e/.
 const lessonsDir = "../lessons"
 
-var lessonIDs = []string{"veth", "bridge", "route", "dnat", "cni", "pod", "multinic", "mycni"}
+var lessonIDs = []string{"veth", "bridge", "route", "dnat", "cni", "pod", "containerd", "multinic", "mycni"}
+
+// skipRealRoot skips a lesson a rootless lab refuses (TestRootlessEveryLesson
+// checks the refusal).
+func skipRealRoot(t *testing.T, id string) {
+	t.Helper()
+	if id == "containerd" && inUserNS() {
+		t.Skip(netops.ContainerdRootlessWhy)
+	}
+}
 
 // lessonNetns are the namespaces each lesson adds to the scope's host and
 // world.
 var lessonNetns = map[string][]string{
-	"veth":     {"client", "server"},
-	"bridge":   {"client1", "server1"},
-	"route":    {"client1", "server1"},
-	"dnat":     {"web"},
-	"cni":      {"pause_demo"},
-	"pod":      {"pause_demo"},
-	"multinic": {"pause_demo"},
-	"mycni":    {"pod1"},
+	"veth":       {"client", "server"},
+	"bridge":     {"client1", "server1"},
+	"route":      {"client1", "server1"},
+	"dnat":       {"web"},
+	"cni":        {"pause_demo"},
+	"pod":        {"pause_demo"},
+	"containerd": {"pause_demo"},
+	"multinic":   {"pause_demo"},
+	"mycni":      {"pod1"},
 }
 
 // lessonFacts are what the lesson files say.

@@ -137,11 +137,11 @@ func TestCommandsPerScope(t *testing.T) {
 			[]string{"ip netns exec t1-host unshare --mount --propagation unchanged lab ctrd-hold /run/cnilab/t1/containerd &  # containerd, its root in /run/cnilab/t1/containerd",
 				"ctr image import images.tar  # docker.io/kubernetes/pause:latest, docker.io/library/nginx:latest (lab's pause and web server)"}}},
 		{"ctr_run", "ctr_run", &netops.CtrRun{ID: "pause_demo", Image: "docker.io/kubernetes/pause:latest"}, want{
-			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"},
-			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"}}},
+			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo </dev/null", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"},
+			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo </dev/null", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"}}},
 		{"ctr_run with_ns", "ctr_run", &netops.CtrRun{ID: "nginx_test", Image: "docker.io/library/nginx:latest", Netns: "pause_demo"}, want{
-			[]string{"ctr run -d --with-ns network:/var/run/netns/pause_demo docker.io/library/nginx:latest nginx_test", "ctr task ls"},
-			[]string{"ctr run -d --with-ns network:/var/run/netns/t1-pause_demo docker.io/library/nginx:latest nginx_test", "ctr task ls"}}},
+			[]string{"ctr run -d --with-ns network:/var/run/netns/pause_demo docker.io/library/nginx:latest nginx_test </dev/null", "ctr task ls"},
+			[]string{"ctr run -d --with-ns network:/var/run/netns/t1-pause_demo docker.io/library/nginx:latest nginx_test </dev/null", "ctr task ls"}}},
 		{"ctr_rm", "ctr_rm", &netops.CtrRm{ID: "nginx_test"}, want{
 			[]string{"ctr task rm -f nginx_test", "ctr container rm nginx_test"},
 			[]string{"ctr task rm -f nginx_test", "ctr container rm nginx_test"}}},

@@ -33,7 +33,9 @@ func (o CtrRun) argv(r Resolver) []string {
 }
 
 func (o CtrRun) Commands(r Resolver) []string {
-	cmds := []string{"ctr " + strings.Join(o.argv(r), " "), "ctr task ls"}
+	// ctr run reads its stdin even with -d: pasted or piped, it would
+	// take the commands after it.
+	cmds := []string{"ctr " + strings.Join(o.argv(r), " ") + " </dev/null", "ctr task ls"}
 	if o.Netns == "" {
 		// The article's way without nerdctl: runc's own record of it.
 		cmds = append(cmds, "jq .namespace_paths.NEWNET "+runcStatePath(o.ID))

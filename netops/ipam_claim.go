@@ -104,6 +104,12 @@ func removeMade() error {
 		slices.SortFunc(have, func(a, b string) int { return len(b) - len(a) })
 		var keep []string
 		for _, d := range have {
+			if d == ContainerdRun {
+				// Empty on the machine while scopes' containerds mount
+				// on it: releaseContainerdRun decides.
+				keep = append(keep, d)
+				continue
+			}
 			if err := os.Remove(d); err != nil && !os.IsNotExist(err) {
 				keep = append(keep, d) // not empty: another network lives there
 			}
