@@ -41,19 +41,13 @@ func trace(format string, args ...any) {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// opName is an operation's YAML name, from its Go type: NodePods -> node_pods.
+// opName is an operation's YAML key, found in the registry by its Go type.
 func opName(op any) string {
-	name := fmt.Sprintf("%T", op)
-	name = name[strings.LastIndex(name, ".")+1:]
-	var b strings.Builder
-	for i, r := range name {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			r += 'a' - 'A'
+	t := fmt.Sprintf("%T", op)
+	for key, ctor := range opKinds {
+		if fmt.Sprintf("%T", ctor()) == t {
+			return key // the YAML key the lesson wrote: cni_conf, ctr_run
 		}
-		b.WriteRune(r)
 	}
-	return b.String()
+	return t[strings.LastIndex(t, ".")+1:]
 }

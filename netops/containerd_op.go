@@ -103,10 +103,14 @@ func (o Containerd) Apply(s *Scope) ([]Note, error) {
 	return nil, os.Remove(archive)
 }
 
-// ContainerdRootlessWhy is why the containerd lesson needs root.
-const ContainerdRootlessWhy = "the containerd lesson needs root (sudo lab ...): runc puts each container in a cgroup " +
-	"and containerd unpacks images with overlay mounts, and a lab without sudo runs in a user namespace " +
-	"that may not write the machine's /sys/fs/cgroup"
+// ContainerdRootlessWhy is why the containerd lesson needs root. Tried:
+// containerd, its image import and its overlay snapshots work in a
+// rootless lab, but runc must write each container's cgroup.procs, and
+// even in its rootless mode it does not skip that when the spec asks for
+// device rules, as every container spec ctr makes does.
+const ContainerdRootlessWhy = "the containerd lesson needs root (sudo lab ...): runc puts every container in a cgroup " +
+	"(it writes cgroup.procs under /sys/fs/cgroup), and the root of a lab without sudo, a user namespace's, " +
+	"may not write the machine's cgroups"
 
 // claimContainerdRun makes the scope's containerd folder and, when the
 // machine has none, the mount point /run/containerd (journaled; the
