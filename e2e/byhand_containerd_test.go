@@ -13,12 +13,12 @@ import (
 )
 
 // article004 is the article's procedure up to nginx (without it when
-// nginx is false), as typed: its config file, its container id, its
+// nginx "none"; in a namespace of its own with "own"), as typed: its config file, its container id, its
 // CNI_IFNAME, the bind mount of the pid's netns. s prefixes the netns
 // name, as a test scope does. ctr run reads its stdin even with -d: typed
 // at a terminal that is nothing, piped in a script it would be the rest
 // of the script, hence </dev/null.
-func article004(s string, nginx bool) string {
+func article004(s, nginx string) string {
 	conf := "/tmp/" + s + "-2-iksoontest.conf"
 	script := `cat > ` + conf + ` <<"EOF"
 {
@@ -53,8 +53,11 @@ CNI_CONTAINERID=$container_id CNI_IFNAME=iksoonifname0 CNI_COMMAND=ADD CNI_NETNS
 ip netns exec ` + s + `-$container_id ip addr show
 ls /var/lib/cni/networks/iksoonnet/
 `
-	if nginx {
+	switch nginx {
+	case "pod":
 		script += "ctr run -d --with-ns network:/var/run/netns/" + s + "-$container_id docker.io/library/nginx:latest nginx_test </dev/null\n"
+	case "own": // the mistake: a network namespace of its own
+		script += "ctr run -d docker.io/library/nginx:latest nginx_test </dev/null\n"
 	}
 	return script
 }
@@ -96,21 +99,25 @@ func TestCLIContainerdByHand(t *testing.T) {
 	}
 	// One after the other: both write /var/lib/cni/networks/iksoonnet.
 	for _, c := range []struct {
-		scope string
-		nginx bool
-	}{{"c4ctrd", true}, {"c4ctrdn", false}} {
+		scope, nginx string
+	}{{"c4ctrd", "pod"}, {"c4ctrdn", "none"}, {"c4ctrdo", "own"}} {
 		s := newScope(t, c.scope)
 		want(t, lab(t, "task", "containerd", "--scope", s), 0)
 		sh := shell(t, s, article004(s, c.nginx))
 		want(t, sh, 0)
 		wantContains(t, "the article's procedure", sh.stdout,
 			"pause_demo", "RUNNING", `"NEWNET":"/proc/`, `"cniVersion": "0.4.0"`, "iksoonifname0", "10.0.10.2")
-		if !c.nginx {
+		switch c.nginx {
+		case "none":
 			rep := wantVerify(t, "containerd", s, 1)
-			wantFailed(t, rep, "nginx-in-pod", []string{"nginx_test"}, []string{"--with-ns network:/var/run/netns/" + s + "-pause_demo"})
+			wantFailed(t, rep, "nginx-in-pod", []string{"container nginx_test is not running"}, []string{"--with-ns network:/var/run/netns/" + s + "-pause_demo"})
 			wantFailed(t, rep, "host-gets-page", nil, nil)
 			wantPassed(t, rep, "pause-running", "netns-named", "pod-address", "default-route", "route-1-1-1-1", "bridge-gateway")
-		} else {
+		case "own":
+			rep := wantVerify(t, "containerd", s, 1)
+			wantFailed(t, rep, "nginx-in-pod", []string{"nginx_test", "has a network namespace of its own"}, []string{"--with-ns network:/var/run/netns/" + s + "-pause_demo"})
+			wantFailed(t, rep, "host-gets-page", nil, nil)
+		default:
 			wantVerify(t, "containerd", s, 0)
 			clean := shell(t, s, article004Cleanup(s))
 			want(t, clean, 0)
@@ -122,7 +129,7 @@ func TestCLIContainerdByHand(t *testing.T) {
 		reset := lab(t, "reset", "--scope", s)
 		want(t, reset, 0)
 		wantContains(t, "lab reset", reset.stdout, "removed IPAM folder /var/lib/cni/networks/iksoonnet", "cgroup /sys/fs/cgroup/")
-		if !c.nginx {
+		if c.nginx != "pod" {
 			wantContains(t, "lab reset", reset.stdout, "removed container pause_demo")
 		}
 		if left := leftovers(s); len(left) > 0 {
