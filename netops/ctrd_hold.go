@@ -87,15 +87,15 @@ func mountPoint(p string) bool {
 
 // ContainerdConfig is the scope's containerd config: its root (images,
 // snapshots) under the state folder, its state and socket under
-// /run/containerd (the holder's bind of the state folder), no CRI plugin.
+// /run/containerd (the holder's bind of the state folder), no CRI plugin:
+// it would make the machine's /etc/cni/net.d and serve a kubelet.
 func ContainerdConfig(dir string) string {
 	return fmt.Sprintf(`version = 2
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
 root = %q
 state = "/run/containerd"
 [grpc]
   address = "/run/containerd/containerd.sock"
-[plugins."io.containerd.grpc.v1.cri"]
-  disable = true
 [plugins."io.containerd.internal.v1.opt"]
   path = %q
 `, filepath.Join(dir, "root"), filepath.Join(dir, "opt"))

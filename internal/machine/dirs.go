@@ -37,6 +37,9 @@ var Dirs = []Dir{
 	// A scope's containerd keeps everything in its state dir; /run/containerd
 	// is its mount point, made when the machine has none and removed again.
 	{Path: "/run/containerd", What: "containerd state"},
+	// containerd's CRI plugin makes /etc/cni/net.d when it starts: the
+	// scope's containerd runs without it.
+	{Path: "/etc/cni", What: "CNI config"},
 	{Path: "/var/lib/containerd", What: "containerd store"},
 }
 
