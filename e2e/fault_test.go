@@ -47,32 +47,85 @@ func TestKillAtEveryPoint(t *testing.T) {
 	// take something away: the lessons' kill points cover what is created.
 	lessons := cat.Walkthroughs()
 	for i, l := range lessons {
-		if l.NeedsRealRoot() != "" && inUserNS() {
-			continue // refused before it makes anything (TestRootlessEveryLesson)
+		if l.NeedsRealRoot() != "" {
+			continue // alone, before the parallel tests: TestKillContainerd
 		}
 		points := killPoints(l)
 		total += len(points)
 		t.Run(l.ID, func(t *testing.T) {
 			t.Parallel()
-			s := newScope(t, fmt.Sprintf("k%d%s", i, l.ID[:min(len(l.ID), 6)]))
-			for _, p := range points {
-				cmd := pausedRun(t, l.ID, s, p)
-				cmd.Process.Signal(syscall.SIGKILL)
-				cmd.Wait()
-				first := lab(t, "reset", "--scope", s)
-				want(t, first, 0)
-				again := lab(t, "reset", "--scope", s)
-				want(t, again, 0)
-				if again.stdout != "scope "+s+": nothing to remove\n" {
-					t.Fatalf("killed at %s: the second reset still did something:\n%s", p, again)
-				}
-				if left := leftovers(s); len(left) > 0 {
-					t.Fatalf("killed at %s, reset twice, left:\n\t%s", p, strings.Join(left, "\n\t"))
-				}
-			}
+			killAtPoints(t, l.ID, newScope(t, fmt.Sprintf("k%d%s", i, l.ID[:min(len(l.ID), 6)])), points)
 		})
 	}
 	t.Logf("%d kill points in %d lessons", total, len(lessons))
+}
+
+// killAtPoints kills lab run at each point, then resets twice: the second
+// reset finds nothing, and nothing of the scope is left.
+func killAtPoints(t *testing.T, lesson, s string, points []string) {
+	t.Helper()
+	for _, p := range points {
+		cmd := pausedRun(t, lesson, s, p)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		resetTwice(t, s, "killed at "+p)
+	}
+}
+
+// resetTwice: the first reset removes what was made, the second finds
+// nothing, and nothing of the scope is left.
+func resetTwice(t *testing.T, s, when string) {
+	t.Helper()
+	want(t, lab(t, "reset", "--scope", s), 0)
+	again := lab(t, "reset", "--scope", s)
+	want(t, again, 0)
+	if again.stdout != "scope "+s+": nothing to remove\n" {
+		t.Fatalf("%s: the second reset still did something:\n%s", when, again)
+	}
+	if left := leftovers(s); len(left) > 0 {
+		t.Fatalf("%s, reset twice, left:\n\t%s", when, strings.Join(left, "\n\t"))
+	}
+}
+
+// The containerd lesson killed at every point and at random moments, alone
+// before the parallel tests: each run starts a containerd and unpacks its
+// images, and a dozen of them beside the cluster tests on two cores
+// stretched those tests' pings past their bounded waits.
+func TestKillContainerd(t *testing.T) {
+	needRoot(t)
+	if inUserNS() {
+		t.Skip(netops.ContainerdRootlessWhy)
+	}
+	cat, err := engine.LoadCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := cat.Get("containerd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newScope(t, "kctrd")
+	killAtPoints(t, l.ID, s, killPoints(l))
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	randomKills(t, l.ID, s, rand.New(rand.NewSource(seed)), 6, 1200*time.Millisecond)
+}
+
+// randomKills kills lab run n times after a random moment within window,
+// resetting twice after each.
+func randomKills(t *testing.T, lesson, s string, rng *rand.Rand, n int, window time.Duration) {
+	t.Helper()
+	for range n {
+		cmd := exec.Command(labBin, "run", lesson, "--scope", s)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		after := time.Duration(rng.Int63n(int64(window)))
+		time.Sleep(after)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		resetTwice(t, s, fmt.Sprintf("killed after %s", after.Round(time.Millisecond)))
+	}
 }
 
 // An interrupt in the middle of a step lets the step finish, then the run
@@ -123,34 +176,10 @@ func TestRandomKills(t *testing.T) {
 	needRoot(t)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
-	// How long a run may go before the kill: about as long as it takes.
-	window := map[string]int{"route": 250, "dnat": 250, "cni": 250, "pod": 250, "nodes": 250, "containerd": 1200}
-	for i, l := range []string{"route", "dnat", "cni", "pod", "nodes", "containerd"} {
+	for i, l := range []string{"route", "dnat", "cni", "pod", "nodes"} {
 		t.Run(l, func(t *testing.T) {
 			t.Parallel()
-			if l == "containerd" && inUserNS() {
-				t.Skip(netops.ContainerdRootlessWhy)
-			}
-			rng := rand.New(rand.NewSource(seed + int64(i)))
-			s := newScope(t, "kr"+l)
-			for n := 0; n < 12; n++ {
-				cmd := exec.Command(labBin, "run", l, "--scope", s)
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				after := time.Duration(rng.Intn(window[l])) * time.Millisecond
-				time.Sleep(after)
-				cmd.Process.Signal(syscall.SIGKILL)
-				cmd.Wait()
-				want(t, lab(t, "reset", "--scope", s), 0)
-				again := lab(t, "reset", "--scope", s)
-				if again.stdout != "scope "+s+": nothing to remove\n" {
-					t.Fatalf("killed after %s: the second reset still did something:\n%s", after, again)
-				}
-				if left := leftovers(s); len(left) > 0 {
-					t.Fatalf("killed after %s, reset twice, left:\n\t%s", after, strings.Join(left, "\n\t"))
-				}
-			}
+			randomKills(t, l, newScope(t, "kr"+l), rand.New(rand.NewSource(seed+int64(i))), 12, 250*time.Millisecond)
 		})
 	}
 }
