@@ -139,9 +139,11 @@ func TestCommandsPerScope(t *testing.T) {
 		{"ctr_run", "ctr_run", &netops.CtrRun{ID: "pause_demo", Image: "docker.io/kubernetes/pause:latest"}, want{
 			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo </dev/null", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"},
 			[]string{"ctr run -d docker.io/kubernetes/pause:latest pause_demo </dev/null", "ctr task ls", "jq .namespace_paths.NEWNET /run/containerd/runc/k8s.io/pause_demo/state.json"}}},
-		{"ctr_run with_ns", "ctr_run", &netops.CtrRun{ID: "nginx_test", Image: "docker.io/library/nginx:latest", Netns: "pause_demo"}, want{
-			[]string{"ctr run -d --with-ns network:/var/run/netns/pause_demo docker.io/library/nginx:latest nginx_test </dev/null", "ctr task ls"},
-			[]string{"ctr run -d --with-ns network:/var/run/netns/t1-pause_demo docker.io/library/nginx:latest nginx_test </dev/null", "ctr task ls"}}},
+		{"ctr_run with_ns", "ctr_run", &netops.CtrRun{ID: "nginx_test", Image: "docker.io/library/nginx:latest", Netns: "pause_demo", WaitPort: 80}, want{
+			[]string{"ctr run -d --with-ns network:/var/run/netns/pause_demo docker.io/library/nginx:latest nginx_test </dev/null", "ctr task ls",
+				"ip netns exec pause_demo bash -c 'until </dev/tcp/127.0.0.1/80; do sleep 0.05; done' 2>/dev/null"},
+			[]string{"ctr run -d --with-ns network:/var/run/netns/t1-pause_demo docker.io/library/nginx:latest nginx_test </dev/null", "ctr task ls",
+				"ip netns exec t1-pause_demo bash -c 'until </dev/tcp/127.0.0.1/80; do sleep 0.05; done' 2>/dev/null"}}},
 		{"ctr_rm", "ctr_rm", &netops.CtrRm{ID: "nginx_test"}, want{
 			[]string{"ctr task rm -f nginx_test", "ctr container rm nginx_test"},
 			[]string{"ctr task rm -f nginx_test", "ctr container rm nginx_test"}}},

@@ -101,9 +101,14 @@ func TestSelfTest(t *testing.T) {
 				return
 			}
 
-			ok, err := run(s, l)
+			var failedChecks []string
+			ok, err := runWith(s, l, func(e engine.Event) {
+				if e.Type == engine.CheckDone && !e.Check.Passed {
+					failedChecks = append(failedChecks, fmt.Sprintf("step %d: %s: %s", e.Step+1, e.Check.Title, e.Check.Detail))
+				}
+			})
 			if err != nil || !ok {
-				t.Fatalf("run: ok=%v err=%v", ok, err)
+				t.Fatalf("run: ok=%v err=%v; failed checks: %v", ok, err, failedChecks)
 			}
 			if rep := verify(t, l, s); !rep.Passed {
 				t.Fatalf("verify after run failed: %+v", failed(rep))
@@ -172,8 +177,11 @@ func scenarioSelfTest(t *testing.T, s *netops.Scope, l *engine.Lesson) {
 }
 
 // run sets the lesson up and applies every step, as `lab run` does.
-func run(s *netops.Scope, l *engine.Lesson) (bool, error) {
-	r := &engine.Runner{Scope: s}
+func run(s *netops.Scope, l *engine.Lesson) (bool, error) { return runWith(s, l, nil) }
+
+// runWith is run with the runner's events sent to sink.
+func runWith(s *netops.Scope, l *engine.Lesson, sink func(engine.Event)) (bool, error) {
+	r := &engine.Runner{Scope: s, Sink: sink}
 	if err := r.Setup(context.Background(), l); err != nil {
 		return false, err
 	}

@@ -22,6 +22,9 @@ type CtrRun struct {
 	ID    string `yaml:"id"`
 	Image string `yaml:"image"`
 	Netns string `yaml:"netns"` // a lesson namespace to join, or none
+	// WaitPort, with Netns: wait until the container listens on this TCP
+	// port, so the checks after the step do not race its start.
+	WaitPort int `yaml:"wait_port"`
 }
 
 func (o CtrRun) argv(r Resolver) []string {
@@ -40,6 +43,9 @@ func (o CtrRun) Commands(r Resolver) []string {
 		// The article's way without nerdctl: runc's own record of it.
 		cmds = append(cmds, "jq .namespace_paths.NEWNET "+runcStatePath(o.ID))
 	}
+	if o.WaitPort > 0 && o.Netns != "" {
+		cmds = append(cmds, fmt.Sprintf("ip netns exec %s bash -c 'until </dev/tcp/127.0.0.1/%d; do sleep 0.05; done' 2>/dev/null", r.Netns(o.Netns), o.WaitPort))
+	}
 	return cmds
 }
 
@@ -53,6 +59,9 @@ func (o CtrRun) Namespaces() []string {
 func (o CtrRun) Validate() error {
 	if o.ID == "" || o.Image == "" {
 		return fmt.Errorf("ctr_run: id and image are required")
+	}
+	if o.WaitPort < 0 || o.WaitPort > 65535 || (o.WaitPort > 0 && o.Netns == "") {
+		return fmt.Errorf("ctr_run %q: wait_port %d needs a netns and a port", o.ID, o.WaitPort)
 	}
 	if o.Netns != "" {
 		return checkNetnsName("ctr_run", o.Netns)
@@ -73,6 +82,11 @@ func (o CtrRun) Apply(s *Scope) ([]Note, error) {
 			return nil, fmt.Errorf("ctr run %s: %v: %s", o.ID, err, strings.TrimSpace(string(out)))
 		}
 		if tasks, err = s.Tasks(); err != nil {
+			return nil, err
+		}
+	}
+	if o.WaitPort > 0 {
+		if err := waitListening(s.Netns(o.Netns), o.ID, s.ContainerPid(o.ID), o.WaitPort); err != nil {
 			return nil, err
 		}
 	}
