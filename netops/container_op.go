@@ -78,7 +78,7 @@ func (o CtrRun) Apply(s *Scope) ([]Note, error) {
 		return nil, err
 	}
 	if tasks[o.ID].Status != "RUNNING" {
-		if out, err := s.Ctr(o.argv(s)...).CombinedOutput(); err != nil {
+		if out, err := s.Ctr(o.argv(s)...); err != nil {
 			return nil, fmt.Errorf("ctr run %s: %v: %s", o.ID, err, strings.TrimSpace(string(out)))
 		}
 		if tasks, err = s.Tasks(); err != nil {
@@ -127,11 +127,11 @@ func (o CtrRm) Apply(s *Scope) ([]Note, error) {
 		return nil, err
 	}
 	if _, ok := tasks[o.ID]; ok {
-		if out, err := s.Ctr("task", "rm", "-f", o.ID).CombinedOutput(); err != nil {
+		if out, err := s.Ctr("task", "rm", "-f", o.ID); err != nil {
 			return nil, fmt.Errorf("ctr task rm %s: %v: %s", o.ID, err, strings.TrimSpace(string(out)))
 		}
 	}
-	out, err := s.Ctr("container", "rm", o.ID).CombinedOutput()
+	out, err := s.Ctr("container", "rm", o.ID)
 	if err != nil && !strings.Contains(string(out), "not found") {
 		return nil, fmt.Errorf("ctr container rm %s: %v: %s", o.ID, err, strings.TrimSpace(string(out)))
 	}
@@ -169,7 +169,7 @@ func (s *Scope) Tasks() (TaskList, error) {
 	if s.ContainerdPid() == 0 {
 		return nil, fmt.Errorf("the scope's containerd is not running (lab task containerd starts it)")
 	}
-	out, err := s.Ctr("task", "ls").CombinedOutput()
+	out, err := s.Ctr("task", "ls")
 	if err != nil {
 		return nil, fmt.Errorf("ctr task ls in the scope's containerd: %v: %s", err, strings.TrimSpace(string(out)))
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"syscall"
@@ -97,7 +98,7 @@ func (o Containerd) Apply(s *Scope) ([]Note, error) {
 	if err := writeImages(archive); err != nil {
 		return nil, err
 	}
-	if out, err := s.Ctr("image", "import", archive).CombinedOutput(); err != nil {
+	if out, err := s.Ctr("image", "import", archive); err != nil {
 		return nil, fmt.Errorf("import the lesson's images into the scope's containerd: %v: %s", err, out)
 	}
 	return nil, os.Remove(archive)
@@ -119,12 +120,14 @@ const ContainerdRootlessWhy = "the containerd lesson needs root (sudo lab ...): 
 // (madeDirs) and the last scope with a containerd removes it
 // (releaseContainerdRun).
 func claimContainerdRun(s *Scope, dir string) error {
-	if err := mkdirAll(dir); err != nil {
+	// Journaled first, whoever makes it, and before the scope's containerd
+	// folder exists (others' resets keep /run/containerd while one does):
+	// reset removes it only when the machine-wide list says lab made it (a
+	// machine's own is never there).
+	if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
 		return err
 	}
-	// Journaled first, whoever makes it: reset removes it only when the
-	// machine-wide list says lab made it (a machine's own is never there).
-	if err := s.Record(Entry{Kind: KindMadeDir, Name: ContainerdRun}); err != nil {
+	if err := mkdirAll(dir); err != nil {
 		return err
 	}
 	made, err := claimParents([]string{ContainerdRun})
@@ -140,17 +143,14 @@ func claimContainerdRun(s *Scope, dir string) error {
 // releaseContainerdRun removes a /run/containerd that lab made once no
 // other scope has a containerd: rmdir of a folder another mount namespace
 // mounts on would take that mount away.
-func releaseContainerdRun(s *Scope) bool {
+func releaseContainerdRun() bool {
 	removed := false
 	editMade(func(have []string) []string {
 		if !slices.Contains(have, ContainerdRun) {
 			return have
 		}
-		others, _ := filepath.Glob(filepath.Join(StateRoot, "*", "containerd"))
-		for _, o := range others {
-			if o != s.ContainerdDir() {
-				return have
-			}
+		if others, _ := filepath.Glob(filepath.Join(StateRoot, "*", "containerd")); len(others) > 0 {
+			return have // called once this scope's state is gone
 		}
 		if err := os.Remove(ContainerdRun); err == nil {
 			removed = true
@@ -203,16 +203,26 @@ func writeImages(path string) error {
 	})
 }
 
-// Ctr is ctr run against the scope's containerd, in its mount namespace
-// (ctr's own fifos go under /run/containerd).
+// Ctr runs ctr against the scope's containerd, in its mount namespace
+// (ctr's own fifos go under /run/containerd), and returns what it printed.
 //
 // Equivalent to: `nsenter --target HOLDER --mount -- ctr --address
 // /run/containerd/containerd.sock --namespace k8s.io ARGS`
-func (s *Scope) Ctr(args ...string) *exec.Cmd {
+func (s *Scope) Ctr(args ...string) ([]byte, error) {
 	pid := s.jobPid(ContainerdJob)
 	argv := append([]string{"--target", strconv.Itoa(pid), "--mount", "--", "ctr",
 		"--address", ContainerdRun + "/containerd.sock", "--namespace", ContainerdNamespace}, args...)
-	return exec.Command("nsenter", argv...)
+	cmd := exec.Command("nsenter", argv...)
+	// A kill -9 of lab must not leave ctr behind (seen: an image import
+	// waiting for good after reset ended its containerd). nsenter execs
+	// ctr, which keeps the death signal. It is the forking thread's death:
+	// this goroutine keeps that thread until ctr ends. The scope's mark
+	// lets the tests' leftover check see a stray all the same.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.Env = append(os.Environ(), envScope+"="+s.Name)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return cmd.CombinedOutput()
 }
 
 // ContainerdEnv is what `lab shell` adds for ctr, as the article types it.

@@ -50,6 +50,7 @@ func (s *Scope) Reset() ([]string, error) {
 	}
 	removed = append(removed, stopProcessesIn(inodes)...)
 	seen := map[string]bool{}
+	usedContainerdRun := false
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		if seen[fmt.Sprint(e)] {
@@ -80,9 +81,7 @@ func (s *Scope) Reset() ([]string, error) {
 				removed = append(removed, fmt.Sprintf("link %s in netns %s", e.Name, e.Netns))
 			}
 		case KindMadeDir:
-			if e.Name == ContainerdRun && releaseContainerdRun(s) {
-				removed = append(removed, "folder "+e.Name)
-			}
+			usedContainerdRun = usedContainerdRun || e.Name == ContainerdRun
 		case KindCgroup:
 			if ok, err := removeCgroup(e.Name); err != nil {
 				return removed, err
@@ -108,6 +107,11 @@ func (s *Scope) Reset() ([]string, error) {
 	s.Close()
 	if err := s.clearState(); err != nil {
 		return removed, err
+	}
+	// After the state folder is gone: of scopes resetting at once, the
+	// last to remove its containerd folder finds no other's left.
+	if usedContainerdRun && releaseContainerdRun() {
+		removed = append(removed, "folder "+ContainerdRun)
 	}
 	return removed, nil
 }
