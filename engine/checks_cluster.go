@@ -12,6 +12,7 @@ import (
 	"github.com/cnilab/lab/netops/cluster"
 	"github.com/cnilab/lab/netops/cni"
 	"github.com/cnilab/lab/netops/probe"
+	"github.com/cnilab/lab/netops/snapshot"
 )
 
 // ClusterCheck grades a cluster of the scope's vars, whatever they name:
@@ -481,6 +482,17 @@ func probePods(s *netops.Scope, v cluster.Vars, prefix string) ([]netops.PodResu
 	}
 	if err != nil {
 		return pods, undo, fmt.Errorf("a probe pod: %w", err)
+	}
+	// Pinged at once, a new pod's veth may not have its queue yet: the
+	// ARP request is lost and retried a second later, past the ping's
+	// bound on a loaded machine (seen: 3 of 20 pod pairs without a reply).
+	// Wait, bounded, as a step's closing snapshot does.
+	names := make([]string, 0, 2*len(pods))
+	for i, p := range pods {
+		names = append(names, p.Netns, s.Netns(v.NodeInfo[i].Name))
+	}
+	if _, err := snapshot.TakeSettled(names); err != nil {
+		return pods, undo, fmt.Errorf("the probe pods' links: %w", err)
 	}
 	return pods, undo, nil
 }
