@@ -485,8 +485,8 @@ func probePods(s *netops.Scope, v cluster.Vars, prefix string) ([]netops.PodResu
 	}
 	// Pinged at once, a new pod's veth may not have its queue yet: the
 	// ARP request is lost and retried a second later, past the ping's
-	// bound on a loaded machine (seen: 3 of 20 pod pairs without a reply).
-	// Wait, bounded, as a step's closing snapshot does.
+	// bound on a loaded machine. Wait, bounded, as a step's closing
+	// snapshot does.
 	names := make([]string, 0, 2*len(pods))
 	for i, p := range pods {
 		names = append(names, p.Netns, s.Netns(v.NodeInfo[i].Name))
