@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/cnilab/lab/netops/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,7 +32,7 @@ func (s *Scope) Acquire(what string) (*Lock, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open lock of scope %q: %w", s.Name, err)
 		}
-		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		if err := lockOrWaitForDead(f, p); err != nil {
 			holder, _ := os.ReadFile(p)
 			f.Close()
 			who := strings.TrimSpace(string(holder))
@@ -50,6 +52,33 @@ func (s *Scope) Acquire(what string) (*Lock, error) {
 		fmt.Fprintf(f, "pid %d (%s)\n", os.Getpid(), what)
 		return &Lock{f: f, path: p}, nil
 	}
+}
+
+// deadHolderWait bounds the wait for a lock whose holder has died.
+const deadHolderWait = 2 * time.Second
+
+// lockOrWaitForDead takes the lock without waiting, unless the process the
+// lock file names has died: then a child it was starting when it was
+// killed may still hold the lock until that child's exec closes it (seen
+// after a kill -9 of lab run under load), and it waits, bounded.
+func lockOrWaitForDead(f *os.File, p string) error {
+	err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+	if err == nil {
+		return nil
+	}
+	holder, _ := os.ReadFile(p)
+	var pid int
+	if _, perr := fmt.Sscanf(string(holder), "pid %d", &pid); perr != nil || procfs.Alive(pid) {
+		return err
+	}
+	deadline := time.Now().Add(deadHolderWait)
+	for time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+		if err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // Release gives the lock back. When nothing but the lock file is left in
