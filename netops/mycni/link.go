@@ -1,6 +1,7 @@
 package mycni
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -122,8 +123,10 @@ func ensureBridge(conf *Config) (*netlink.Bridge, error) {
 		// its ports and changes it as pods come and go, and a pod that
 		// learnt the gateway's old MAC gets no answer until it asks again
 		// (seen: pods made at once, 1 of 6 cross-node pings lost). The
-		// reference bridge plugin does the same.
-		if err := netlink.LinkSetHardwareAddr(br, br.Attrs().HardwareAddr); err != nil {
+		// reference bridge plugin sets it too.
+		// A new random one: set to the MAC it has, the kernel keeps its
+		// bridge id at zero and its state UNKNOWN.
+		if err := netlink.LinkSetHardwareAddr(br, randomMAC()); err != nil {
 			return nil, kernelError("set bridge %s's mac in %s: %v", conf.Bridge, hostNS, err)
 		}
 	}
@@ -285,4 +288,12 @@ func hasDefaultRoute(h *netlink.Handle, link netlink.Link, gw netip.Addr) (bool,
 		}
 	}
 	return false, nil
+}
+
+// randomMAC is a random locally administered unicast MAC address.
+func randomMAC() net.HardwareAddr {
+	mac := make(net.HardwareAddr, 6)
+	rand.Read(mac)
+	mac[0] = mac[0]&0xfe | 0x02
+	return mac
 }
