@@ -10,7 +10,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/cnilab/lab/netops"
+	"github.com/cnilab/lab/engine"
 	"gopkg.in/yaml.v3"
 )
 
@@ -23,8 +23,15 @@ var lessonIDs = []string{"veth", "bridge", "route", "dnat", "cni", "pod", "conta
 // checks the refusal).
 func skipRealRoot(t *testing.T, id string) {
 	t.Helper()
-	if id == "containerd" && inUserNS() {
-		t.Skip(netops.ContainerdRootlessWhy)
+	if !inUserNS() {
+		return
+	}
+	cat, err := engine.LoadCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := cat.Get(id); err == nil && l.NeedsRealRoot() != "" {
+		t.Skip(l.NeedsRealRoot())
 	}
 }
 

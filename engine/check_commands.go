@@ -187,7 +187,7 @@ func (c SameNetnsCheck) handCommands(r netops.Resolver) []string {
 	if c.Container != "" {
 		cmds := []string{"ctr task ls"}
 		for _, id := range append([]string{c.Container}, c.Containers...) {
-			cmds = append(cmds, "stat -L -c %i /proc/$(ctr task ls | awk '$1 == \""+id+"\" {print $2}')/ns/net")
+			cmds = append(cmds, "stat -L -c %i /proc/"+netops.ContainerPidCommand(id)+"/ns/net")
 		}
 		return append(cmds, "stat -L -c %i /var/run/netns/"+real)
 	}

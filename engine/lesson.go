@@ -26,9 +26,7 @@ type Lesson struct {
 	Env          map[string]string
 	Setup        []OpSpec
 	Steps        []Step
-	// Cleanup are steps after the end state, such as an article's cleanup
-	// script: `lab run --cleanup` runs them; verify grades the state before.
-	Cleanup []Step
+	Cleanup      []Step // after the end state (an article's cleanup script): `lab run --cleanup`
 	Task         string
 	Verify       []CheckSpec
 	File         string // where it was loaded from, for messages

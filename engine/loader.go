@@ -27,9 +27,7 @@ type lessonFile struct {
 	Env        map[string]string `yaml:"env"`
 	Setup      yaml.Node         `yaml:"setup"`
 	Steps      []stepFile        `yaml:"steps"`
-	// Cleanup are steps after the end state (an article's cleanup
-	// script): `lab run --cleanup` runs them, verify never sees them.
-	Cleanup []stepFile `yaml:"cleanup"`
+	Cleanup    []stepFile        `yaml:"cleanup"` // after the end state; verify never sees them
 	Task       string            `yaml:"task"`
 	Verify     yaml.Node         `yaml:"verify"`
 	// A break-fix scenario's: what the learner sees, hints from "where to

@@ -29,20 +29,6 @@ func TestParseTasksUnit(t *testing.T) {
 	}
 }
 
-// mountinfo escapes a space as \040.
-func TestUnescapeMountPathUnit(t *testing.T) {
-	for in, want := range map[string]string{
-		"/sys/fs/cgroup/cpu":         "/sys/fs/cgroup/cpu",
-		`/sys/fs/cgroup/a\040b`:      "/sys/fs/cgroup/a b",
-		`/sys/fs/cgroup/cpu,cpuacct`: "/sys/fs/cgroup/cpu,cpuacct",
-		`/tmp/back\134slash`:         `/tmp/back\slash`,
-	} {
-		if got := unescapeMountPath(in); got != want {
-			t.Errorf("unescapeMountPath(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // The scope's containerd keeps everything in its folder and runs no CRI
 // plugin, which would make the machine's /etc/cni/net.d.
 func TestContainerdConfigUnit(t *testing.T) {

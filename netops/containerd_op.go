@@ -1,7 +1,6 @@
 package netops
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -26,11 +24,11 @@ const ContainerdJob = "containerd"
 // containers: the one the article's runc path shows (k8s.io).
 const ContainerdNamespace = "k8s.io"
 
-// Images the containerd lesson loads, made of the lab binary.
-var containerdImages = []struct{ name string }{
-	{"docker.io/kubernetes/pause:latest"},
-	{"docker.io/library/nginx:latest"},
-}
+// The images the containerd lesson loads, made of the lab binary.
+const (
+	pauseImage = "docker.io/kubernetes/pause:latest" // lab pause
+	webImage   = "docker.io/library/nginx:latest"    // lab serve --port 80
+)
 
 // containerdReadyLimit bounds the wait for containerd's socket.
 const containerdReadyLimit = 5 * time.Second
@@ -54,7 +52,7 @@ func (o Containerd) Commands(r Resolver) []string {
 	}
 	return []string{
 		"ip netns exec " + r.Netns(HostNetns) + " unshare --mount --propagation unchanged lab ctrd-hold " + dir + " &  # containerd, its root in " + dir,
-		"ctr image import images.tar  # docker.io/kubernetes/pause:latest, docker.io/library/nginx:latest (lab's pause and web server)",
+		"ctr image import images.tar  # " + pauseImage + ", " + webImage + " (lab's pause and web server)",
 	}
 }
 
@@ -73,7 +71,7 @@ func (o Containerd) Apply(s *Scope) ([]Note, error) {
 			return nil, fmt.Errorf("%s is not installed: apt-get install -y containerd runc", bin)
 		}
 	}
-	if s.jobPid(ContainerdJob) > 0 {
+	if s.ContainerdPid() > 0 {
 		return nil, nil
 	}
 	dir := s.ContainerdDir()
@@ -90,7 +88,7 @@ func (o Containerd) Apply(s *Scope) ([]Note, error) {
 	if _, err := p.start(s, syscall.CLONE_NEWNS); err != nil {
 		return nil, err
 	}
-	pid := s.jobPid(ContainerdJob)
+	pid := s.ContainerdPid()
 	if err := waitContainerd(pid); err != nil {
 		return nil, err
 	}
@@ -168,7 +166,7 @@ func waitContainerd(pid int) error {
 	if pid <= 0 {
 		return errors.New("the scope's containerd did not start")
 	}
-	sock := fmt.Sprintf("/proc/%d/root%s/containerd.sock", pid, ContainerdRun)
+	sock := fmt.Sprintf("/proc/%d/root%s", pid, containerdSocket)
 	deadline := time.Now().Add(containerdReadyLimit)
 	for {
 		if c, err := net.Dial("unix", sock); err == nil {
@@ -198,8 +196,8 @@ func writeImages(path string) error {
 	defer f.Close()
 	lab := map[string]oci.File{"/lab": {Path: bin, Mode: 0o755}}
 	return oci.Write(f, []oci.Image{
-		{Name: containerdImages[0].name, Entrypoint: []string{"/lab", "pause"}, Files: lab},
-		{Name: containerdImages[1].name, Entrypoint: []string{"/lab", "serve", "--port", "80"}, Files: lab},
+		{Name: pauseImage, Entrypoint: []string{"/lab", "pause"}, Files: lab},
+		{Name: webImage, Entrypoint: []string{"/lab", "serve", "--port", "80"}, Files: lab},
 	})
 }
 
@@ -209,10 +207,15 @@ func writeImages(path string) error {
 // Equivalent to: `nsenter --target HOLDER --mount -- ctr --address
 // /run/containerd/containerd.sock --namespace k8s.io ARGS`
 func (s *Scope) Ctr(args ...string) ([]byte, error) {
-	pid := s.jobPid(ContainerdJob)
-	argv := append([]string{"--target", strconv.Itoa(pid), "--mount", "--", "ctr",
-		"--address", ContainerdRun + "/containerd.sock", "--namespace", ContainerdNamespace}, args...)
-	cmd := exec.Command("nsenter", argv...)
+	pid := s.ContainerdPid()
+	if pid == 0 {
+		return nil, errors.New("the scope's containerd is not running (lab task containerd starts it)")
+	}
+	argv, err := MountArgv(pid, append([]string{"ctr", "--address", containerdSocket, "--namespace", ContainerdNamespace}, args...))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	// A kill -9 of lab must not leave ctr behind (seen: an image import
 	// waiting for good after reset ended its containerd). nsenter execs
 	// ctr, which keeps the death signal. It is the forking thread's death:
@@ -227,7 +230,7 @@ func (s *Scope) Ctr(args ...string) ([]byte, error) {
 
 // ContainerdEnv is what `lab shell` adds for ctr, as the article types it.
 func ContainerdEnv() []string {
-	return []string{"CONTAINERD_ADDRESS=" + ContainerdRun + "/containerd.sock", "CONTAINERD_NAMESPACE=" + ContainerdNamespace}
+	return []string{"CONTAINERD_ADDRESS=" + containerdSocket, "CONTAINERD_NAMESPACE=" + ContainerdNamespace}
 }
 
 // killContainers kills the init process of every container runc knows in
@@ -237,12 +240,8 @@ func (s *Scope) killContainers() []string {
 	files, _ := filepath.Glob(filepath.Join(s.ContainerdDir(), "run", "runc", "*", "*", "state.json"))
 	var out []string
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		var st RuncState
-		if json.Unmarshal(b, &st) != nil || st.Pid <= 0 || procfs.StartTime(st.Pid) != st.Start {
+		st, err := readRuncState(f)
+		if err != nil || !st.running() {
 			continue
 		}
 		if syscall.Kill(st.Pid, syscall.SIGKILL) == nil {
@@ -255,14 +254,3 @@ func (s *Scope) killContainers() []string {
 // ContainerdPid is the pid of the scope's containerd holder, 0 when it has
 // none.
 func (s *Scope) ContainerdPid() int { return s.jobPid(ContainerdJob) }
-
-// MountArgv wraps argv to run in the mount namespace of pid.
-//
-// Equivalent to: `nsenter --target PID --mount -- ARGV`
-func MountArgv(pid int, argv []string) ([]string, error) {
-	nsenter, err := exec.LookPath("nsenter")
-	if err != nil {
-		return nil, fmt.Errorf("nsenter not found (apt-get install -y util-linux)")
-	}
-	return append([]string{nsenter, "--target", strconv.Itoa(pid), "--mount", "--"}, argv...), nil
-}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cnilab/lab/netops/ns"
 	"golang.org/x/sys/unix"
 )
 
@@ -46,32 +47,12 @@ func cgroupMounts() ([]string, error) {
 		if len(fields) < 5 || len(fstype) == 0 || (fstype[0] != "cgroup" && fstype[0] != "cgroup2") {
 			continue
 		}
-		mnt := unescapeMountPath(fields[4])
+		mnt := ns.UnescapeMountPath(fields[4])
 		if !slices.Contains(out, mnt) {
 			out = append(out, mnt)
 		}
 	}
 	return out, sc.Err()
-}
-
-// unescapeMountPath undoes mountinfo's octal escapes (\040 for a space).
-func unescapeMountPath(p string) string {
-	if !strings.Contains(p, `\`) {
-		return p
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		if p[i] == '\\' && i+3 < len(p) {
-			var c byte
-			if _, err := fmt.Sscanf(p[i+1:i+4], "%03o", &c); err == nil {
-				b.WriteByte(c)
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(p[i])
-	}
-	return b.String()
 }
 
 // cgroupDirName is the scope's folder in each hierarchy.

@@ -8,13 +8,16 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/cnilab/lab/netops/ns"
 	"golang.org/x/sys/unix"
 )
 
 // ContainerdRun is where a scope's containerd and runc keep their state, as
 // the article's paths show it: /run/containerd (runc's own under runc/).
 const ContainerdRun = "/run/containerd"
+
+// containerdSocket is the scope's containerd's socket, in its mount
+// namespace.
+const containerdSocket = ContainerdRun + "/containerd.sock"
 
 // CtrdHold is `lab ctrd-hold DIR`, started by lab in a mount namespace of
 // its own (CLONE_NEWNS): the scope's containerd, with the article's paths.
@@ -44,10 +47,8 @@ func CtrdHold(dir string) error {
 			}
 		}
 	}
-	if !ns.InUserNS() {
-		if err := bindCgroups(filepath.Base(filepath.Dir(dir))); err != nil {
-			return wrap("cgroups", err)
-		}
+	if err := bindCgroups(filepath.Base(filepath.Dir(dir))); err != nil {
+		return wrap("cgroups", err)
 	}
 	run := filepath.Join(dir, "run")
 	if err := os.MkdirAll(run, 0o711); err != nil {
@@ -93,10 +94,10 @@ func ContainerdConfig(dir string) string {
 	return fmt.Sprintf(`version = 2
 disabled_plugins = ["io.containerd.grpc.v1.cri"]
 root = %q
-state = "/run/containerd"
+state = %q
 [grpc]
-  address = "/run/containerd/containerd.sock"
+  address = %q
 [plugins."io.containerd.internal.v1.opt"]
   path = %q
-`, filepath.Join(dir, "root"), filepath.Join(dir, "opt"))
+`, filepath.Join(dir, "root"), ContainerdRun, containerdSocket, filepath.Join(dir, "opt"))
 }

@@ -21,15 +21,14 @@ type NetnsMount struct {
 
 func (o NetnsMount) Commands(r Resolver) []string {
 	real := r.Netns(o.Name)
+	var cmds []string
+	pid := "$" + envName(o.Job)
 	if o.Container != "" {
-		return []string{"target_pid=$(ctr task ls | awk '$1 == \"" + o.Container + "\" {print $2}')",
-			"mkdir -p /var/run/netns",
-			"touch /var/run/netns/" + real,
-			"mount -o bind /proc/$target_pid/ns/net /var/run/netns/" + real}
+		cmds, pid = []string{"target_pid=" + ContainerPidCommand(o.Container)}, "$target_pid"
 	}
-	return []string{"mkdir -p /var/run/netns",
-		"touch /var/run/netns/" + real,
-		"mount -o bind /proc/$" + envName(o.Job) + "/ns/net /var/run/netns/" + real}
+	return append(cmds, "mkdir -p /var/run/netns",
+		"touch /var/run/netns/"+real,
+		"mount -o bind /proc/"+pid+"/ns/net /var/run/netns/"+real)
 }
 
 func (o NetnsMount) Namespaces() []string { return []string{o.Name} }

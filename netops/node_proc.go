@@ -60,9 +60,24 @@ func (s *Scope) NodePid(node string) int { return s.jobPid(NodeJob(node)) }
 //
 // Equivalent to: `nsenter --target PID --mount --uts --net -- ARGV`
 func NodeArgv(pid int, argv []string) ([]string, error) {
+	return nsenterArgv(pid, []string{"--mount", "--uts", "--net"}, argv)
+}
+
+// MountArgv wraps argv to run in the mount namespace of pid: the
+// containerd lesson's, where /run/containerd is the scope's.
+//
+// Equivalent to: `nsenter --target PID --mount -- ARGV`
+func MountArgv(pid int, argv []string) ([]string, error) {
+	return nsenterArgv(pid, []string{"--mount"}, argv)
+}
+
+// nsenterArgv wraps argv in util-linux nsenter into pid's namespaces named
+// by flags.
+func nsenterArgv(pid int, flags, argv []string) ([]string, error) {
 	nsenter, err := exec.LookPath("nsenter")
 	if err != nil {
 		return nil, fmt.Errorf("nsenter not found (apt-get install -y util-linux)")
 	}
-	return append([]string{nsenter, "--target", strconv.Itoa(pid), "--mount", "--uts", "--net", "--"}, argv...), nil
+	out := append([]string{nsenter, "--target", strconv.Itoa(pid)}, flags...)
+	return append(append(out, "--"), argv...), nil
 }

@@ -33,9 +33,8 @@ func (s *Scope) Reset() ([]string, error) {
 	}
 	// Processes first: one that holds a namespace would keep it alive after
 	// its name is gone. lab's own jobs by their mark, then anything else
-	// still inside the namespaces about to go.
-	// A container's processes first: their parents, containerd's shims,
-	// are lab's jobs, but the containers are not their children for good.
+	// still inside the namespaces about to go. Containers before those
+	// jobs: their shims are lab's jobs, but a container outlives its shim.
 	removed := s.killContainers()
 	stopped, err := s.stopProcesses(jobs)
 	removed = append(removed, stopped...)

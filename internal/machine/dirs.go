@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cnilab/lab/netops/ns"
 	"golang.org/x/sys/unix"
 )
 
@@ -79,7 +80,7 @@ func mountLines(dirs []Dir) []string {
 		if len(fields) < 5 {
 			continue
 		}
-		point := unescapeMount(fields[4])
+		point := ns.UnescapeMountPath(fields[4])
 		if !visible(fields[0], point) {
 			continue
 		}
@@ -116,14 +117,4 @@ func visible(id, point string) bool {
 		return true
 	}
 	return strconv.FormatUint(st.Mnt_id, 10) == id
-}
-
-// unescapeMount undoes mountinfo's octal escapes of space, tab, newline
-// and backslash.
-func unescapeMount(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	r := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
-	return r.Replace(s)
 }

@@ -74,10 +74,3 @@ func TestGuardStrictRoot(t *testing.T) {
 		t.Fatalf("guard said %v, want it to name %s", err, root)
 	}
 }
-
-// mountinfo escapes a space in a mount point as \040.
-func TestUnescapeMountUnit(t *testing.T) {
-	if got := unescapeMount(`/run/my\040dir\134x`); got != `/run/my dir\x` {
-		t.Fatalf("got %q", got)
-	}
-}
